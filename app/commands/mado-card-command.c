@@ -780,10 +780,6 @@ mado_card_command_main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
 
   const Subcommand *sub = NULL;
-  if (argc >= 2)
-    for (gsize i = 0; i < G_N_ELEMENTS (subcommands); i++)
-      if (g_str_equal (argv[1], subcommands[i].name))
-        sub = &subcommands[i];
 
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config_path, N_("設定ファイル"), "FILE" },
@@ -824,9 +820,14 @@ mado_card_command_main (int argc, char **argv)
       rc = usage_error (error->message);
       goto done;
     }
+  /* options may come before or after the subcommand: it is what parsing leaves */
+  if (argc == 2)
+    for (gsize i = 0; i < G_N_ELEMENTS (subcommands); i++)
+      if (g_str_equal (argv[1], subcommands[i].name))
+        sub = &subcommands[i];
   if (sub == NULL)
     {
-      rc = usage_error (argc >= 2 ? "Unknown subcommand" : "A subcommand is needed");
+      rc = usage_error (argc > 2 ? "One subcommand, please" : argc == 2 ? "Unknown subcommand" : "A subcommand is needed");
       goto done;
     }
 
