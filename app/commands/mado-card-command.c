@@ -318,27 +318,8 @@ cmd_readers (Options *o)
   if (readers == NULL)
     return fail (error);
 
-  const char *state_name = state == MADO_PCSC_STATE_NO_SERVICE  ? "no-service"
-                           : state == MADO_PCSC_STATE_NO_READERS ? "no-readers"
-                                                                  : "ready";
-  if (o->json)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "state");
-      json_builder_add_string_value (b, state_name);
-      json_builder_set_member_name (b, "readers");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < readers->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (readers, i));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      print_json (b);
-    }
-  else
-    for (guint i = 0; i < readers->len; i++)
-      printf ("%s\n", (const char *) g_ptr_array_index (readers, i));
-
+  /* "No service" and "no readers" are states of the reader service, but for a command they
+   * are the answer: reported as the error they are (one JSON object, the error's). */
   if (state == MADO_PCSC_STATE_NO_SERVICE)
     {
       g_set_error_literal (&error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_SERVICE,
@@ -350,6 +331,21 @@ cmd_readers (Options *o)
       g_set_error_literal (&error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_READER, "No reader attached");
       return fail (error);
     }
+  if (o->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "readers");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < readers->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (readers, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    for (guint i = 0; i < readers->len; i++)
+      printf ("%s\n", (const char *) g_ptr_array_index (readers, i));
   return 0;
 }
 

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-pcsc-harness.h — for C tests run under `tests/harness/pcsc-env.sh run`: drive the
+ * private pcscd bench (insert and remove cards, stop and start pcscd).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Reader names of the bench's two vpcd slots. */
+#define MADO_PCSC_HARNESS_READER_0 "Mado Virtual PCD 00 00"
+#define MADO_PCSC_HARNESS_READER_1 "Mado Virtual PCD 00 01"
+
+/* TRUE when running under `pcsc-env.sh run` (MADO_PCSC_ENV_SH and MADO_PCSC_ENV_DIR set). */
+gboolean mado_pcsc_harness_available(void);
+
+/* Runs one harness command and waits for it to complete: "insert 0", "insert 1 --delay-ms 5",
+ * "remove 0", "stop-pcscd", "start-pcscd". Blocking (the harness waits until pcscd reports the
+ * change, at most a few seconds); run it from a thread when a main loop must keep turning. */
+gboolean mado_pcsc_harness_command(const char *command, GError **error);
+
+G_END_DECLS
