@@ -53,8 +53,8 @@ mado_apdu_encode (const MadoApdu *apdu, gboolean force_extended, guint8 *out, gs
       if (apdu->data_len > 0)
         {
           out[n++] = 0x00;
-          out[n++] = (guint8) (apdu->data_len >> 8);
-          out[n++] = (guint8) apdu->data_len;
+          out[n++] = (guint8)(apdu->data_len >> 8);
+          out[n++] = (guint8)apdu->data_len;
           memcpy (out + n, apdu->data, apdu->data_len);
           n += apdu->data_len;
         }
@@ -63,20 +63,20 @@ mado_apdu_encode (const MadoApdu *apdu, gboolean force_extended, guint8 *out, gs
           guint32 le = apdu->le == MADO_APDU_MAX_EXTENDED_LE ? 0 : apdu->le;
           if (apdu->data_len == 0)
             out[n++] = 0x00;
-          out[n++] = (guint8) (le >> 8);
-          out[n++] = (guint8) le;
+          out[n++] = (guint8)(le >> 8);
+          out[n++] = (guint8)le;
         }
     }
   else
     {
       if (apdu->data_len > 0)
         {
-          out[n++] = (guint8) apdu->data_len;
+          out[n++] = (guint8)apdu->data_len;
           memcpy (out + n, apdu->data, apdu->data_len);
           n += apdu->data_len;
         }
       if (apdu->le > 0)
-        out[n++] = (guint8) (apdu->le == MADO_APDU_MAX_SHORT_LE ? 0 : apdu->le);
+        out[n++] = (guint8)(apdu->le == MADO_APDU_MAX_SHORT_LE ? 0 : apdu->le);
     }
 
   g_assert (n == need);
@@ -121,21 +121,21 @@ mado_apdu_decode (const guint8 *raw, gsize raw_len, MadoApdu *apdu, gboolean *ex
       ext = TRUE;
       if (body_len == 3)
         {
-          guint32 le = ((guint32) body[1] << 8) | body[2]; /* case 2 extended */
+          guint32 le = ((guint32)body[1] << 8) | body[2]; /* case 2 extended */
           out.le = le == 0 ? 65536 : le;
         }
       else
         {
           if (body_len < 3)
             return FALSE;
-          gsize lc = ((gsize) body[1] << 8) | body[2];
+          gsize lc = ((gsize)body[1] << 8) | body[2];
           if (lc == 0)
             return FALSE;
           if (body_len == 3 + lc)
             ;
           else if (body_len == 5 + lc)
             {
-              guint32 le = ((guint32) body[3 + lc] << 8) | body[4 + lc];
+              guint32 le = ((guint32)body[3 + lc] << 8) | body[4 + lc];
               out.le = le == 0 ? 65536 : le;
             }
           else

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (mado-card-error-quark, mado_card_error)
+G_DEFINE_QUARK (mado - card - error - quark, mado_card_error)
 
 /* The tries left travel inside the message, in a fixed form, so that a GError stays a plain
  * GError (it crosses threads and GTask unchanged). */
@@ -24,5 +24,5 @@ mado_card_error_get_tries_left (const GError *error)
   const char *mark = g_strrstr (error->message, TRIES_MARK);
   if (mark == NULL)
     return -1;
-  return (int) g_ascii_strtoll (mark + strlen (TRIES_MARK), NULL, 10);
+  return (int)g_ascii_strtoll (mark + strlen (TRIES_MARK), NULL, 10);
 }

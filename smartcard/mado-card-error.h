@@ -15,23 +15,24 @@ GQuark mado_card_error_quark (void);
 
 typedef enum
 {
-  MADO_CARD_ERROR_NO_SERVICE = 1,   /* pcscd is not running / not reachable */
-  MADO_CARD_ERROR_NO_READER,        /* no (matching) reader attached */
-  MADO_CARD_ERROR_NO_CARD,          /* reader present, no card in it */
-  MADO_CARD_ERROR_CARD_REMOVED,     /* the card was pulled while we worked with it */
-  MADO_CARD_ERROR_CARD_RESET,       /* another party reset the card; state (PINs) is gone */
-  MADO_CARD_ERROR_READER_BUSY,      /* another process holds the card exclusively */
-  MADO_CARD_ERROR_NOT_MYNUMBER,     /* the applet selection failed: not a My Number card */
-  MADO_CARD_ERROR_PIN_FORMAT,       /* the entry is malformed; no try was spent */
-  MADO_CARD_ERROR_PIN_WRONG,        /* the card refused the PIN; tries left in the message */
-  MADO_CARD_ERROR_PIN_BLOCKED,      /* no tries left */
-  MADO_CARD_ERROR_SECURITY_STATUS,  /* the operation needs a PIN first (69 82) */
-  MADO_CARD_ERROR_FILE_NOT_FOUND,   /* an EF the table names is missing (6A 82) */
-  MADO_CARD_ERROR_MALFORMED,        /* the card's answer does not parse */
-  MADO_CARD_ERROR_UNEXPECTED_STATUS,/* a status word we do not expect here */
-  MADO_CARD_ERROR_NOT_SUPPORTED,    /* the reader or card cannot do what was asked (e.g. extended length) */
-  MADO_CARD_ERROR_TRANSPORT,        /* any other reader / PC/SC failure */
-  MADO_CARD_ERROR_SCRIPT_MISMATCH,  /* scripted reader: the command is not the expected one */
+  MADO_CARD_ERROR_NO_SERVICE = 1,    /* pcscd is not running / not reachable */
+  MADO_CARD_ERROR_NO_READER,         /* no (matching) reader attached */
+  MADO_CARD_ERROR_NO_CARD,           /* reader present, no card in it */
+  MADO_CARD_ERROR_CARD_REMOVED,      /* the card was pulled while we worked with it */
+  MADO_CARD_ERROR_CARD_RESET,        /* another party reset the card; state (PINs) is gone */
+  MADO_CARD_ERROR_READER_BUSY,       /* another process holds the card exclusively */
+  MADO_CARD_ERROR_NOT_MYNUMBER,      /* the applet selection failed: not a My Number card */
+  MADO_CARD_ERROR_PIN_FORMAT,        /* the entry is malformed; no try was spent */
+  MADO_CARD_ERROR_PIN_WRONG,         /* the card refused the PIN; tries left in the message */
+  MADO_CARD_ERROR_PIN_BLOCKED,       /* no tries left */
+  MADO_CARD_ERROR_SECURITY_STATUS,   /* the operation needs a PIN first (69 82) */
+  MADO_CARD_ERROR_FILE_NOT_FOUND,    /* an EF the table names is missing (6A 82) */
+  MADO_CARD_ERROR_MALFORMED,         /* the card's answer does not parse */
+  MADO_CARD_ERROR_UNEXPECTED_STATUS, /* a status word we do not expect here */
+  MADO_CARD_ERROR_NOT_SUPPORTED,     /* the reader or card cannot do what was asked (e.g. extended
+                                        length) */
+  MADO_CARD_ERROR_TRANSPORT,         /* any other reader / PC/SC failure */
+  MADO_CARD_ERROR_SCRIPT_MISMATCH,   /* scripted reader: the command is not the expected one */
 } MadoCardError;
 
 /* Tries left, carried with MADO_CARD_ERROR_PIN_WRONG (read it back with this helper). */

@@ -21,9 +21,9 @@
 #define SHORT_READ 256u
 
 /* DER prefix of a SHA-256 DigestInfo (RFC 8017 §9.2 note 1). */
-static const guint8 sha256_digest_info_prefix[] = { 0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60,
-                                                    0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                                                    0x01, 0x05, 0x00, 0x04, 0x20 };
+static const guint8 sha256_digest_info_prefix[]
+    = { 0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+        0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
 
 struct _MadoMynumberCard
 {
@@ -189,8 +189,8 @@ mado_cert_kind_to_string (MadoCertKind kind)
 static gboolean
 pin_form_error (GError **error, const char *what)
 {
-  g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_PIN_FORMAT, "%s; nothing was sent to the card",
-               what);
+  g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_PIN_FORMAT,
+               "%s; nothing was sent to the card", what);
   return FALSE;
 }
 
@@ -254,12 +254,16 @@ unexpected_sw (GError **error, const char *what, guint16 sw)
 static gboolean
 select_applet (MadoMynumberCard *self, MadoAppletId id, GError **error)
 {
-  if (self->current_applet == (int) id)
+  if (self->current_applet == (int)id)
     return TRUE;
 
   const MadoAppletSpec *applet = &self->profile->applets[id];
-  MadoApdu apdu = { .cla = 0x00, .ins = INS_SELECT, .p1 = 0x04, .p2 = 0x0C,
-                    .data = applet->aid, .data_len = applet->aid_len };
+  MadoApdu apdu = { .cla = 0x00,
+                    .ins = INS_SELECT,
+                    .p1 = 0x04,
+                    .p2 = 0x0C,
+                    .data = applet->aid,
+                    .data_len = applet->aid_len };
   g_autoptr (GByteArray) response = g_byte_array_new ();
   guint16 sw = 0;
 
@@ -268,15 +272,15 @@ select_applet (MadoMynumberCard *self, MadoAppletId id, GError **error)
     return FALSE;
   if (sw == MADO_SW_OK)
     {
-      self->current_applet = (int) id;
+      self->current_applet = (int)id;
       self->recognised = TRUE;
       return TRUE;
     }
   if (sw == 0x6A82 || sw == 0x6A86 || sw == 0x6D00 || sw == 0x6E00 || sw == 0x6881)
     {
       g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_NOT_MYNUMBER,
-                   "Not a My Number card: the %s applet could not be selected (%04X)",
-                   applet->name, sw);
+                   "Not a My Number card: the %s applet could not be selected (%04X)", applet->name,
+                   sw);
       return FALSE;
     }
   return unexpected_sw (error, "SELECT applet", sw);
@@ -290,8 +294,9 @@ query_tries (MadoMynumberCard *self, MadoPinKind kind, int *tries, GError **erro
     return FALSE;
 
   /* An empty VERIFY asks for the counter and spends no try. */
-  MadoApdu apdu = { .cla = 0x00, .ins = INS_VERIFY, .p1 = 0x00,
-                    .p2 = (guint8) (0x80u | (spec->key_fid & 0x1Fu)) };
+  MadoApdu apdu = {
+    .cla = 0x00, .ins = INS_VERIFY, .p1 = 0x00, .p2 = (guint8)(0x80u | (spec->key_fid & 0x1Fu))
+  };
   g_autoptr (GByteArray) response = g_byte_array_new ();
   guint16 sw = 0;
   if (!mado_reader_transceive (self->reader, &apdu, response, &sw, error))
@@ -326,11 +331,15 @@ verify_pin (MadoMynumberCard *self, MadoPinKind kind, const char *pin, GError **
   gsize len = strlen (pin);
   guint8 data[32];
   for (gsize i = 0; i < len; i++)
-    data[i] = (guint8) g_ascii_toupper (pin[i]);
+    data[i] = (guint8)g_ascii_toupper (pin[i]);
 
-  MadoApdu apdu = { .cla = 0x00, .ins = INS_VERIFY, .p1 = 0x00,
-                    .p2 = (guint8) (0x80u | (spec->key_fid & 0x1Fu)), .data = data,
-                    .data_len = len, .sensitive = TRUE };
+  MadoApdu apdu = { .cla = 0x00,
+                    .ins = INS_VERIFY,
+                    .p1 = 0x00,
+                    .p2 = (guint8)(0x80u | (spec->key_fid & 0x1Fu)),
+                    .data = data,
+                    .data_len = len,
+                    .sensitive = TRUE };
   g_autoptr (GByteArray) response = g_byte_array_new ();
   guint16 sw = 0;
   gboolean ok = mado_reader_transceive (self->reader, &apdu, response, &sw, error);
@@ -361,8 +370,8 @@ read_status_error (guint16 sw, const char *what, GError **error)
     g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_SECURITY_STATUS,
                  "%s: the card wants its PIN verified first", what);
   else if (sw == 0x6A82)
-    g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_FILE_NOT_FOUND, "%s: no such file on the card",
-                 what);
+    g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_FILE_NOT_FOUND,
+                 "%s: no such file on the card", what);
   else
     unexpected_sw (error, what, sw);
   return FALSE;
@@ -399,7 +408,7 @@ static GByteArray *
 read_tlv_file (MadoMynumberCard *self, const MadoFileSpec *file, const char *what, GError **error)
 {
   g_autoptr (MadoSecureBytes) data = g_byte_array_new ();
-  guint8 sfi_p1 = (guint8) (0x80u | mado_file_sfi (file));
+  guint8 sfi_p1 = (guint8)(0x80u | mado_file_sfi (file));
   g_autoptr (GError) local = NULL;
   gboolean whole_file = FALSE; /* the first read asked for everything the EF holds */
 
@@ -452,14 +461,15 @@ have_first:;
     {
       /* The EF is current after the SFI read: continue by 15-bit offset. */
       gsize offset = data->len;
-      guint32 want = (guint32) MIN ((gsize) SHORT_READ, total - offset);
+      guint32 want = (guint32)MIN ((gsize)SHORT_READ, total - offset);
       guint before = data->len;
-      if (!read_binary (self, (guint8) (offset >> 8), (guint8) offset, want, data, what, error))
+      if (!read_binary (self, (guint8)(offset >> 8), (guint8)offset, want, data, what, error))
         return NULL;
       if (data->len == before)
         {
           g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_MALFORMED,
-                       "%s: the file ends at %" G_GSIZE_FORMAT " bytes, its object claims %" G_GSIZE_FORMAT,
+                       "%s: the file ends at %" G_GSIZE_FORMAT
+                       " bytes, its object claims %" G_GSIZE_FORMAT,
                        what, offset, total);
           return NULL;
         }
@@ -467,7 +477,7 @@ have_first:;
   if (data->len > total)
     {
       explicit_bzero (data->data + total, data->len - total);
-      g_byte_array_set_size (data, (guint) total);
+      g_byte_array_set_size (data, (guint)total);
     }
   return g_steal_pointer (&data);
 }
@@ -475,14 +485,14 @@ have_first:;
 static char *
 dup_utf8 (const MadoTlv *tlv, const char *what, GError **error)
 {
-  if (tlv->length == 0 || !g_utf8_validate ((const char *) tlv->value, (gssize) tlv->length, NULL)
+  if (tlv->length == 0 || !g_utf8_validate ((const char *)tlv->value, (gssize)tlv->length, NULL)
       || memchr (tlv->value, '\0', tlv->length) != NULL)
     {
-      g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_MALFORMED, "The card's %s is not valid text",
-                   what);
+      g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_MALFORMED,
+                   "The card's %s is not valid text", what);
       return NULL;
     }
-  return g_strndup ((const char *) tlv->value, tlv->length);
+  return g_strndup ((const char *)tlv->value, tlv->length);
 }
 
 static gboolean
@@ -522,7 +532,7 @@ parse_attributes (const MadoCardProfile *profile, const GByteArray *number_file,
       malformed (error, "The card's individual number record is malformed");
       return NULL;
     }
-  out->individual_number = g_strndup ((const char *) top.value, top.length);
+  out->individual_number = g_strndup ((const char *)top.value, top.length);
   if (!mado_individual_number_is_valid (out->individual_number))
     {
       malformed (error, "The card's individual number fails its check digit");
@@ -554,7 +564,7 @@ parse_attributes (const MadoCardProfile *profile, const GByteArray *number_file,
           int y, m, d;
           if (item.length != 8 || !digits_value (item.value, 4, &y)
               || !digits_value (item.value + 4, 2, &m) || !digits_value (item.value + 6, 2, &d)
-              || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+              || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
             {
               malformed (error, "The card's birth date is malformed");
               return NULL;
@@ -568,7 +578,7 @@ parse_attributes (const MadoCardProfile *profile, const GByteArray *number_file,
               malformed (error, "The card's sex code is malformed");
               return NULL;
             }
-          out->sex = g_strndup ((const char *) item.value, 1);
+          out->sex = g_strndup ((const char *)item.value, 1);
         }
       if (local != NULL)
         break;
@@ -613,9 +623,13 @@ sign_sha256 (MadoMynumberCard *self, const guint8 *digest, GError **error)
   if (!select_applet (self, self->profile->auth_key.applet, error))
     return NULL;
 
-  MadoApdu apdu = { .cla = self->profile->sign_cla, .ins = INS_COMPUTE_SIGNATURE, .p1 = 0x00,
-                    .p2 = (guint8) (0x80u | mado_file_sfi (&self->profile->auth_key)),
-                    .data = info, .data_len = sizeof info, .le = 256 };
+  MadoApdu apdu = { .cla = self->profile->sign_cla,
+                    .ins = INS_COMPUTE_SIGNATURE,
+                    .p1 = 0x00,
+                    .p2 = (guint8)(0x80u | mado_file_sfi (&self->profile->auth_key)),
+                    .data = info,
+                    .data_len = sizeof info,
+                    .le = 256 };
   g_autoptr (GByteArray) response = g_byte_array_new ();
   guint16 sw = 0;
   if (!mado_reader_transceive (self->reader, &apdu, response, &sw, error))
@@ -641,11 +655,9 @@ typedef gboolean (*CardOp) (MadoMynumberCard *self, gpointer data, GError **erro
 /* Runs @op inside one transaction. @repeatable: needs no PIN state, so a reset by another party
  * is absorbed once by re-selecting and running it again. */
 static gboolean
-run_transaction (MadoMynumberCard *self, CardOp op, gpointer data, gboolean repeatable,
-                 GError **error)
+run_transaction_locked (MadoMynumberCard *self, CardOp op, gpointer data, gboolean repeatable,
+                        GError **error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
   for (int attempt = 0;; attempt++)
     {
       g_autoptr (GError) local = NULL;
@@ -672,6 +684,16 @@ run_transaction (MadoMynumberCard *self, CardOp op, gpointer data, gboolean repe
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+}
+
+static gboolean
+run_transaction (MadoMynumberCard *self, CardOp op, gpointer data, gboolean repeatable,
+                 GError **error)
+{
+  g_mutex_lock (&self->lock);
+  gboolean ok = run_transaction_locked (self, op, data, repeatable, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
 
 typedef struct
@@ -742,7 +764,7 @@ mado_mynumber_card_verify_pin (MadoMynumberCard *self, MadoPinKind kind, const c
   g_return_val_if_fail (MADO_IS_MYNUMBER_CARD (self) && kind < MADO_PIN_COUNT, FALSE);
   if (!check_form (&self->profile->pins[kind], pin, error))
     return FALSE;
-  OpData d = { .pin_kind = kind, .pin = (char *) pin };
+  OpData d = { .pin_kind = kind, .pin = (char *)pin };
   return run_transaction (self, op_verify, &d, FALSE, error);
 }
 
@@ -750,12 +772,12 @@ static gboolean
 op_read_attributes (MadoMynumberCard *self, gpointer data, GError **error)
 {
   OpData *d = data;
-  g_autoptr (MadoSecureBytes) number =
-      read_tlv_file (self, &self->profile->individual_number, "individual number", error);
+  g_autoptr (MadoSecureBytes) number
+      = read_tlv_file (self, &self->profile->individual_number, "individual number", error);
   if (number == NULL)
     return FALSE;
-  g_autoptr (MadoSecureBytes) attributes =
-      read_tlv_file (self, &self->profile->attributes, "attribute record", error);
+  g_autoptr (MadoSecureBytes) attributes
+      = read_tlv_file (self, &self->profile->attributes, "attribute record", error);
   if (attributes == NULL)
     return FALSE;
   d->attributes = parse_attributes (self->profile, number, attributes, error);
@@ -890,7 +912,7 @@ start_async (MadoMynumberCard *self, AsyncKind kind, OpData *op, gpointer source
   a->kind = kind;
   a->op = op;
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, a, (GDestroyNotify) async_data_free);
+  g_task_set_task_data (task, a, (GDestroyNotify)async_data_free);
   g_task_run_in_thread (task, async_thread);
 }
 
@@ -912,8 +934,8 @@ mado_mynumber_card_get_pin_tries_async (MadoMynumberCard *self, MadoPinKind kind
 {
   OpData *op = g_new0 (OpData, 1);
   op->pin_kind = kind;
-  start_async (self, ASYNC_TRIES, op, mado_mynumber_card_get_pin_tries_async, cancellable,
-               callback, user_data);
+  start_async (self, ASYNC_TRIES, op, mado_mynumber_card_get_pin_tries_async, cancellable, callback,
+               user_data);
 }
 
 gboolean
@@ -940,8 +962,7 @@ mado_mynumber_card_verify_pin_async (MadoMynumberCard *self, MadoPinKind kind, c
 }
 
 gboolean
-mado_mynumber_card_verify_pin_finish (MadoMynumberCard *self, GAsyncResult *result,
-                                      GError **error)
+mado_mynumber_card_verify_pin_finish (MadoMynumberCard *self, GAsyncResult *result, GError **error)
 {
   return finish_async (self, result, mado_mynumber_card_verify_pin_async, error) != NULL;
 }
@@ -994,8 +1015,7 @@ mado_mynumber_card_sign_sha256_async (MadoMynumberCard *self, const guint8 *dige
 }
 
 GBytes *
-mado_mynumber_card_sign_sha256_finish (MadoMynumberCard *self, GAsyncResult *result,
-                                       GError **error)
+mado_mynumber_card_sign_sha256_finish (MadoMynumberCard *self, GAsyncResult *result, GError **error)
 {
   OpData *op = finish_async (self, result, mado_mynumber_card_sign_sha256_async, error);
   return op != NULL ? g_steal_pointer (&op->bytes) : NULL;

@@ -34,7 +34,8 @@ typedef enum
 } MadoCertKind;
 
 /* The card's 4 basic attributes (基本4情報) and the individual number (個人番号), as the
- * 券面事項入力補助AP holds them. Personal data: free with mado_card_attributes_free(), which wipes. */
+ * 券面事項入力補助AP holds them. Personal data: free with mado_card_attributes_free(), which wipes.
+ */
 typedef struct
 {
   char *name;              /* 氏名, UTF-8, family and given name separated by U+3000 */
@@ -52,7 +53,7 @@ char *mado_individual_number_mask (const char *number);
 /* The check digit rule of the 個人番号 (番号法施行令 §8). */
 gboolean mado_individual_number_is_valid (const char *number);
 
-const char *mado_pin_kind_to_string (MadoPinKind kind); /* "auth", "sign", "text" */
+const char *mado_pin_kind_to_string (MadoPinKind kind);   /* "auth", "sign", "text" */
 const char *mado_cert_kind_to_string (MadoCertKind kind); /* "auth", "auth-ca", "sign", "sign-ca" */
 
 /* Checks an entry's form for @kind without touching the card. On failure sets
@@ -101,9 +102,9 @@ void mado_mynumber_card_get_pin_tries_async (MadoMynumberCard *self, MadoPinKind
                                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean mado_mynumber_card_get_pin_tries_finish (MadoMynumberCard *self, GAsyncResult *result,
                                                   int *tries, GError **error);
-void mado_mynumber_card_verify_pin_async (MadoMynumberCard *self, MadoPinKind kind,
-                                          const char *pin, GCancellable *cancellable,
-                                          GAsyncReadyCallback callback, gpointer user_data);
+void mado_mynumber_card_verify_pin_async (MadoMynumberCard *self, MadoPinKind kind, const char *pin,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
 gboolean mado_mynumber_card_verify_pin_finish (MadoMynumberCard *self, GAsyncResult *result,
                                                GError **error);
 void mado_mynumber_card_read_attributes_async (MadoMynumberCard *self, GCancellable *cancellable,

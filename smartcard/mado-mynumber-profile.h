@@ -18,8 +18,8 @@ typedef enum
 
 typedef enum
 {
-  MADO_PIN_RULE_DIGITS,        /* exactly min_length ASCII digits */
-  MADO_PIN_RULE_ALNUM_MIXED,   /* min..max of A–Z 0–9, at least one letter and one digit */
+  MADO_PIN_RULE_DIGITS,      /* exactly min_length ASCII digits */
+  MADO_PIN_RULE_ALNUM_MIXED, /* min..max of A–Z 0–9, at least one letter and one digit */
 } MadoPinRule;
 
 typedef struct
@@ -58,8 +58,8 @@ typedef struct
   MadoFileSpec auth_key;                 /* 利用者証明用秘密鍵 */
   guint32 number_tag;                    /* FF 10 */
   guint32 attributes_tag;                /* FF 20 */
-  guint32 attribute_tags[5];             /* DF21 offsets, DF22 name, DF23 address, DF24 birth, DF25 sex */
-  guint8 sign_cla;                       /* COMPUTE DIGITAL SIGNATURE is proprietary: 80 2A */
+  guint32 attribute_tags[5]; /* DF21 offsets, DF22 name, DF23 address, DF24 birth, DF25 sex */
+  guint8 sign_cla;           /* COMPUTE DIGITAL SIGNATURE is proprietary: 80 2A */
 } MadoCardProfile;
 
 /* The card issued since 2016 (contact and contactless). */
@@ -68,7 +68,7 @@ const MadoCardProfile *mado_mynumber_profile_2016 (void);
 static inline guint8
 mado_file_sfi (const MadoFileSpec *file)
 {
-  return (guint8) (file->fid & 0x1Fu);
+  return (guint8)(file->fid & 0x1Fu);
 }
 
 G_END_DECLS

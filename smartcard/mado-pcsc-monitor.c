@@ -26,7 +26,7 @@ struct _MadoPcscMonitor
   guint generation; /* bumped by stop: batches of an older run are dropped */
 };
 
-G_DEFINE_FINAL_TYPE(MadoPcscMonitor, mado_pcsc_monitor, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (MadoPcscMonitor, mado_pcsc_monitor, G_TYPE_OBJECT)
 
 enum
 {
@@ -56,66 +56,66 @@ typedef struct
 } Batch;
 
 static void
-event_clear(gpointer data)
+event_clear (gpointer data)
 {
   Event *event = data;
-  g_free(event->reader);
-  g_clear_pointer(&event->atr, g_bytes_unref);
+  g_free (event->reader);
+  g_clear_pointer (&event->atr, g_bytes_unref);
 }
 
 static void
-batch_free(gpointer data)
+batch_free (gpointer data)
 {
   Batch *batch = data;
-  g_object_unref(batch->monitor);
-  g_array_unref(batch->events);
-  g_free(batch);
+  g_object_unref (batch->monitor);
+  g_array_unref (batch->events);
+  g_free (batch);
 }
 
 static void
-batch_add(Batch *batch, guint signal, MadoPcscState state, const char *reader, GBytes *atr)
+batch_add (Batch *batch, guint signal, MadoPcscState state, const char *reader, GBytes *atr)
 {
-  Event event = { signal, state, g_strdup(reader), atr != NULL ? g_bytes_ref(atr) : NULL };
-  g_array_append_val(batch->events, event);
+  Event event = { signal, state, g_strdup (reader), atr != NULL ? g_bytes_ref (atr) : NULL };
+  g_array_append_val (batch->events, event);
 }
 
 static gboolean
-batch_dispatch(gpointer data)
+batch_dispatch (gpointer data)
 {
   Batch *batch = data;
   MadoPcscMonitor *self = batch->monitor;
 
   for (guint i = 0; i < batch->events->len; i++)
     {
-      const Event *event = &g_array_index(batch->events, Event, i);
+      const Event *event = &g_array_index (batch->events, Event, i);
 
       /* Checked before every signal: a handler may stop the monitor. */
-      g_mutex_lock(&self->lock);
+      g_mutex_lock (&self->lock);
       gboolean current = self->thread != NULL && self->generation == batch->generation;
-      g_mutex_unlock(&self->lock);
+      g_mutex_unlock (&self->lock);
       if (!current)
         break;
 
       if (event->signal == SIGNAL_STATE_CHANGED)
         {
           self->state = event->state;
-          g_signal_emit(self, signals[SIGNAL_STATE_CHANGED], 0, (int)event->state);
+          g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (int)event->state);
         }
       else if (event->signal == SIGNAL_CARD_INSERTED)
-        g_signal_emit(self, signals[SIGNAL_CARD_INSERTED], 0, event->reader, event->atr);
+        g_signal_emit (self, signals[SIGNAL_CARD_INSERTED], 0, event->reader, event->atr);
       else
-        g_signal_emit(self, signals[event->signal], 0, event->reader);
+        g_signal_emit (self, signals[event->signal], 0, event->reader);
     }
   return G_SOURCE_REMOVE;
 }
 
 static const MadoPcscReaderStatus *
-find_reader(GPtrArray *readers, const char *name)
+find_reader (GPtrArray *readers, const char *name)
 {
   for (guint i = 0; i < readers->len; i++)
     {
-      const MadoPcscReaderStatus *status = g_ptr_array_index(readers, i);
-      if (strcmp(status->name, name) == 0)
+      const MadoPcscReaderStatus *status = g_ptr_array_index (readers, i);
+      if (strcmp (status->name, name) == 0)
         return status;
     }
   return NULL;
@@ -123,29 +123,29 @@ find_reader(GPtrArray *readers, const char *name)
 
 /* The same card still sits in the reader (no removal and insertion in between). */
 static gboolean
-same_card(const MadoPcscReaderStatus *before, const MadoPcscReaderStatus *now)
+same_card (const MadoPcscReaderStatus *before, const MadoPcscReaderStatus *now)
 {
   return before->card_present && now->card_present && before->event_count == now->event_count;
 }
 
 static MadoPcscReaderStatus *
-status_copy(const MadoPcscReaderStatus *status)
+status_copy (const MadoPcscReaderStatus *status)
 {
-  MadoPcscReaderStatus *copy = g_new0(MadoPcscReaderStatus, 1);
-  copy->name = g_strdup(status->name);
+  MadoPcscReaderStatus *copy = g_new0 (MadoPcscReaderStatus, 1);
+  copy->name = g_strdup (status->name);
   copy->card_present = status->card_present;
-  copy->atr = status->atr != NULL ? g_bytes_ref(status->atr) : NULL;
+  copy->atr = status->atr != NULL ? g_bytes_ref (status->atr) : NULL;
   copy->event_count = status->event_count;
   return copy;
 }
 
 static void
-status_free(gpointer data)
+status_free (gpointer data)
 {
   MadoPcscReaderStatus *status = data;
-  g_free(status->name);
-  g_clear_pointer(&status->atr, g_bytes_unref);
-  g_free(status);
+  g_free (status->name);
+  g_clear_pointer (&status->atr, g_bytes_unref);
+  g_free (status);
 }
 
 /* Holds no reference on the monitor, so dropping the last one stops the monitor (dispose joins
@@ -158,168 +158,168 @@ typedef struct
 } Worker;
 
 static gpointer
-worker_run(gpointer data)
+worker_run (gpointer data)
 {
   Worker *worker = data;
   MadoPcscState before_state = MADO_PCSC_STATE_NO_SERVICE;
-  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func(status_free);
+  g_autoptr (GPtrArray) before = g_ptr_array_new_with_free_func (status_free);
 
-  while (mado_pcsc_watch_wait(worker->watch, -1) == MADO_PCSC_WATCH_CHANGED)
+  while (mado_pcsc_watch_wait (worker->watch, -1) == MADO_PCSC_WATCH_CHANGED)
     {
-      MadoPcscState now_state = mado_pcsc_watch_get_state(worker->watch);
-      GPtrArray *now = mado_pcsc_watch_get_readers(worker->watch);
-      Batch *batch = g_new0(Batch, 1);
+      MadoPcscState now_state = mado_pcsc_watch_get_state (worker->watch);
+      GPtrArray *now = mado_pcsc_watch_get_readers (worker->watch);
+      Batch *batch = g_new0 (Batch, 1);
 
-      batch->monitor = g_object_ref(worker->monitor);
+      batch->monitor = g_object_ref (worker->monitor);
       batch->generation = worker->generation;
-      batch->events = g_array_new(FALSE, TRUE, sizeof(Event));
-      g_array_set_clear_func(batch->events, event_clear);
+      batch->events = g_array_new (FALSE, TRUE, sizeof (Event));
+      g_array_set_clear_func (batch->events, event_clear);
 
       for (guint i = 0; i < before->len; i++)
         {
-          const MadoPcscReaderStatus *old = g_ptr_array_index(before, i);
-          const MadoPcscReaderStatus *cur = find_reader(now, old->name);
-          if (old->card_present && (cur == NULL || !same_card(old, cur)))
-            batch_add(batch, SIGNAL_CARD_REMOVED, 0, old->name, NULL);
+          const MadoPcscReaderStatus *old = g_ptr_array_index (before, i);
+          const MadoPcscReaderStatus *cur = find_reader (now, old->name);
+          if (old->card_present && (cur == NULL || !same_card (old, cur)))
+            batch_add (batch, SIGNAL_CARD_REMOVED, 0, old->name, NULL);
           if (cur == NULL)
-            batch_add(batch, SIGNAL_READER_REMOVED, 0, old->name, NULL);
+            batch_add (batch, SIGNAL_READER_REMOVED, 0, old->name, NULL);
         }
       if (now_state != before_state)
-        batch_add(batch, SIGNAL_STATE_CHANGED, now_state, NULL, NULL);
+        batch_add (batch, SIGNAL_STATE_CHANGED, now_state, NULL, NULL);
       for (guint i = 0; i < now->len; i++)
         {
-          const MadoPcscReaderStatus *cur = g_ptr_array_index(now, i);
-          const MadoPcscReaderStatus *old = find_reader(before, cur->name);
+          const MadoPcscReaderStatus *cur = g_ptr_array_index (now, i);
+          const MadoPcscReaderStatus *old = find_reader (before, cur->name);
           if (old == NULL)
-            batch_add(batch, SIGNAL_READER_ADDED, 0, cur->name, NULL);
-          if (cur->card_present && (old == NULL || !same_card(old, cur)))
-            batch_add(batch, SIGNAL_CARD_INSERTED, 0, cur->name, cur->atr);
+            batch_add (batch, SIGNAL_READER_ADDED, 0, cur->name, NULL);
+          if (cur->card_present && (old == NULL || !same_card (old, cur)))
+            batch_add (batch, SIGNAL_CARD_INSERTED, 0, cur->name, cur->atr);
         }
 
       if (batch->events->len > 0)
         {
           /* Not g_main_context_invoke(): from a thread where the context is the global default
            * and nobody iterates it, that would emit right here, in the worker. */
-          g_autoptr(GSource) source = g_idle_source_new();
-          g_source_set_priority(source, G_PRIORITY_DEFAULT);
-          g_source_set_callback(source, batch_dispatch, batch, batch_free);
-          g_source_set_static_name(source, "mado-pcsc-monitor");
-          g_source_attach(source, worker->monitor->context);
+          g_autoptr (GSource) source = g_idle_source_new ();
+          g_source_set_priority (source, G_PRIORITY_DEFAULT);
+          g_source_set_callback (source, batch_dispatch, batch, batch_free);
+          g_source_set_static_name (source, "mado-pcsc-monitor");
+          g_source_attach (source, worker->monitor->context);
         }
       else
-        batch_free(batch);
+        batch_free (batch);
 
       before_state = now_state;
-      g_ptr_array_set_size(before, 0);
+      g_ptr_array_set_size (before, 0);
       for (guint i = 0; i < now->len; i++)
-        g_ptr_array_add(before, status_copy(g_ptr_array_index(now, i)));
+        g_ptr_array_add (before, status_copy (g_ptr_array_index (now, i)));
     }
 
-  g_free(worker);
+  g_free (worker);
   return NULL;
 }
 
 MadoPcscMonitor *
-mado_pcsc_monitor_new(void)
+mado_pcsc_monitor_new (void)
 {
-  return g_object_new(MADO_TYPE_PCSC_MONITOR, NULL);
+  return g_object_new (MADO_TYPE_PCSC_MONITOR, NULL);
 }
 
 void
-mado_pcsc_monitor_start(MadoPcscMonitor *self)
+mado_pcsc_monitor_start (MadoPcscMonitor *self)
 {
-  g_return_if_fail(MADO_IS_PCSC_MONITOR(self));
+  g_return_if_fail (MADO_IS_PCSC_MONITOR (self));
 
-  g_mutex_lock(&self->lock);
+  g_mutex_lock (&self->lock);
   if (self->thread == NULL)
     {
-      Worker *worker = g_new0(Worker, 1);
-      self->watch = mado_pcsc_watch_new();
+      Worker *worker = g_new0 (Worker, 1);
+      self->watch = mado_pcsc_watch_new ();
       worker->monitor = self;
       worker->watch = self->watch;
       worker->generation = self->generation;
-      self->thread = g_thread_new("mado-pcsc-monitor", worker_run, worker);
+      self->thread = g_thread_new ("mado-pcsc-monitor", worker_run, worker);
     }
-  g_mutex_unlock(&self->lock);
+  g_mutex_unlock (&self->lock);
 }
 
 void
-mado_pcsc_monitor_stop(MadoPcscMonitor *self)
+mado_pcsc_monitor_stop (MadoPcscMonitor *self)
 {
-  g_return_if_fail(MADO_IS_PCSC_MONITOR(self));
+  g_return_if_fail (MADO_IS_PCSC_MONITOR (self));
 
-  g_mutex_lock(&self->lock);
-  GThread *thread = g_steal_pointer(&self->thread);
-  MadoPcscWatch *watch = g_steal_pointer(&self->watch);
+  g_mutex_lock (&self->lock);
+  GThread *thread = g_steal_pointer (&self->thread);
+  MadoPcscWatch *watch = g_steal_pointer (&self->watch);
   self->generation++;
-  g_mutex_unlock(&self->lock);
+  g_mutex_unlock (&self->lock);
 
   if (thread == NULL)
     return;
-  mado_pcsc_watch_cancel(watch);
-  g_thread_join(thread);
-  mado_pcsc_watch_free(watch);
+  mado_pcsc_watch_cancel (watch);
+  g_thread_join (thread);
+  mado_pcsc_watch_free (watch);
   /* A later start reports everything afresh. */
   self->state = MADO_PCSC_STATE_NO_SERVICE;
 }
 
 MadoPcscState
-mado_pcsc_monitor_get_state(MadoPcscMonitor *self)
+mado_pcsc_monitor_get_state (MadoPcscMonitor *self)
 {
-  g_return_val_if_fail(MADO_IS_PCSC_MONITOR(self), MADO_PCSC_STATE_NO_SERVICE);
+  g_return_val_if_fail (MADO_IS_PCSC_MONITOR (self), MADO_PCSC_STATE_NO_SERVICE);
   return self->state;
 }
 
 static void
-mado_pcsc_monitor_dispose(GObject *object)
+mado_pcsc_monitor_dispose (GObject *object)
 {
-  MadoPcscMonitor *self = MADO_PCSC_MONITOR(object);
+  MadoPcscMonitor *self = MADO_PCSC_MONITOR (object);
 
-  mado_pcsc_monitor_stop(self);
+  mado_pcsc_monitor_stop (self);
 
-  G_OBJECT_CLASS(mado_pcsc_monitor_parent_class)->dispose(object);
+  G_OBJECT_CLASS (mado_pcsc_monitor_parent_class)->dispose (object);
 }
 
 static void
-mado_pcsc_monitor_finalize(GObject *object)
+mado_pcsc_monitor_finalize (GObject *object)
 {
-  MadoPcscMonitor *self = MADO_PCSC_MONITOR(object);
+  MadoPcscMonitor *self = MADO_PCSC_MONITOR (object);
 
-  g_main_context_unref(self->context);
-  g_mutex_clear(&self->lock);
+  g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
 
-  G_OBJECT_CLASS(mado_pcsc_monitor_parent_class)->finalize(object);
+  G_OBJECT_CLASS (mado_pcsc_monitor_parent_class)->finalize (object);
 }
 
 static void
-mado_pcsc_monitor_class_init(MadoPcscMonitorClass *klass)
+mado_pcsc_monitor_class_init (MadoPcscMonitorClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS(klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = mado_pcsc_monitor_dispose;
   object_class->finalize = mado_pcsc_monitor_finalize;
 
   signals[SIGNAL_STATE_CHANGED]
-      = g_signal_new("state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                     NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+      = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_INT);
   signals[SIGNAL_READER_ADDED]
-      = g_signal_new("reader-added", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                     NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+      = g_signal_new ("reader-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_READER_REMOVED]
-      = g_signal_new("reader-removed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                     NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+      = g_signal_new ("reader-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_CARD_INSERTED]
-      = g_signal_new("card-inserted", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                     NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BYTES);
+      = g_signal_new ("card-inserted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BYTES);
   signals[SIGNAL_CARD_REMOVED]
-      = g_signal_new("card-removed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                     NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+      = g_signal_new ("card-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
-mado_pcsc_monitor_init(MadoPcscMonitor *self)
+mado_pcsc_monitor_init (MadoPcscMonitor *self)
 {
-  g_mutex_init(&self->lock);
-  self->context = g_main_context_ref_thread_default();
+  g_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
   self->state = MADO_PCSC_STATE_NO_SERVICE;
 }

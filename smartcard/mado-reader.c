@@ -173,12 +173,12 @@ trace_exchange (MadoReaderPrivate *priv, const MadoApdu *apdu, gboolean extended
 {
   if (priv->trace == NULL)
     return;
-  g_autofree char *line = g_strdup_printf (
-      "> %02X %02X %02X %02X Lc=%" G_GSIZE_FORMAT " Le=%u%s%s (%" G_GSIZE_FORMAT
-      " bytes) < %" G_GSIZE_FORMAT " bytes SW=%04X (%s) %.3f ms",
-      apdu->cla, apdu->ins, apdu->p1, apdu->p2, apdu->data_len, apdu->le,
-      extended ? " extended" : "", apdu->sensitive ? " [secret]" : "", sent, data_received, sw,
-      mado_sw_describe (sw), (double) usec / 1000.0);
+  g_autofree char *line
+      = g_strdup_printf ("> %02X %02X %02X %02X Lc=%" G_GSIZE_FORMAT " Le=%u%s%s (%" G_GSIZE_FORMAT
+                         " bytes) < %" G_GSIZE_FORMAT " bytes SW=%04X (%s) %.3f ms",
+                         apdu->cla, apdu->ins, apdu->p1, apdu->p2, apdu->data_len, apdu->le,
+                         extended ? " extended" : "", apdu->sensitive ? " [secret]" : "", sent,
+                         data_received, sw, mado_sw_describe (sw), (double)usec / 1000.0);
   priv->trace (line, priv->trace_data);
 }
 
@@ -223,7 +223,7 @@ exchange (MadoReader *self, MadoReaderPrivate *priv, const MadoApdu *apdu, gsize
                    "Response of %" G_GSIZE_FORMAT " bytes has no status word", rlen);
       return FALSE;
     }
-  guint16 sw = (guint16) ((priv->response[rlen - 2] << 8) | priv->response[rlen - 1]);
+  guint16 sw = (guint16)((priv->response[rlen - 2] << 8) | priv->response[rlen - 1]);
   trace_exchange (priv, apdu, extended, len, rlen - 2, sw, usec);
   *response_len = rlen;
   return TRUE;
@@ -259,12 +259,12 @@ mado_reader_transceive (MadoReader *self, const MadoApdu *apdu, GByteArray *resp
           continue;
         }
 
-      g_byte_array_append (response, priv->response, (guint) (rlen - 2));
+      g_byte_array_append (response, priv->response, (guint)(rlen - 2));
       explicit_bzero (priv->response, rlen);
 
       if (sw1 != 0x61)
         {
-          *sw = (guint16) ((sw1 << 8) | sw2);
+          *sw = (guint16)((sw1 << 8) | sw2);
           return TRUE;
         }
       if (round >= GET_RESPONSE_MAX_ROUNDS || response->len > MADO_APDU_MAX_EXTENDED_LE)
@@ -273,9 +273,8 @@ mado_reader_transceive (MadoReader *self, const MadoApdu *apdu, GByteArray *resp
                                "The card keeps announcing more data (61xx)");
           return FALSE;
         }
-      MadoApdu get_response = {
-        .cla = (guint8) (apdu->cla & 0x03u), .ins = 0xC0, .le = sw2 == 0 ? 256u : sw2
-      };
+      MadoApdu get_response
+          = { .cla = (guint8)(apdu->cla & 0x03u), .ins = 0xC0, .le = sw2 == 0 ? 256u : sw2 };
       current = get_response;
       resent = FALSE;
       if (!exchange (self, priv, &current, &rlen, error))

@@ -25,7 +25,7 @@ typedef struct
   guint apdus;        /* physical exchanges, GET RESPONSE and 6Cxx resends included */
   guint64 bytes_sent; /* command bytes */
   guint64 bytes_received;
-  gint64 busy_usec;   /* wall time spent inside transmit */
+  gint64 busy_usec; /* wall time spent inside transmit */
 } MadoReaderStats;
 
 /* Receives one trace line per exchange. Lines hold headers, lengths, status words and timings:

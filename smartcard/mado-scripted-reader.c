@@ -189,7 +189,7 @@ mado_scripted_reader_init (MadoScriptedReader *self)
 {
   self->steps = g_array_new (FALSE, TRUE, sizeof (Step));
   g_array_set_clear_func (self->steps, step_clear);
-  self->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->commands = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   mado_reader_set_name (MADO_READER (self), "Scripted reader");
 }
 
@@ -213,7 +213,7 @@ parse_hex (const char *text, GError **error)
         nibble = v;
       else
         {
-          guint8 b = (guint8) ((nibble << 4) | v);
+          guint8 b = (guint8)((nibble << 4) | v);
           g_byte_array_append (out, &b, 1);
           nibble = -1;
         }
@@ -327,7 +327,7 @@ mado_scripted_reader_new_from_binary (const guint8 *data, gsize len)
   self->strict = FALSE;
   while (len >= 2)
     {
-      gsize chunk = ((gsize) data[0] << 8) | data[1];
+      gsize chunk = ((gsize)data[0] << 8) | data[1];
       data += 2;
       len -= 2;
       if (chunk > len)

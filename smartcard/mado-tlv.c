@@ -38,7 +38,7 @@ decode_header (const guint8 *p, gsize left, MadoTlv *tlv, gsize *value_length, G
   guint8 first = p[i++];
   guint32 tag = first;
   guint32 number = first & 0x1Fu;
-  tlv->tag_class = (guint8) (first >> 6);
+  tlv->tag_class = (guint8)(first >> 6);
   tlv->constructed = (first & 0x20u) != 0;
 
   if ((first & 0x1Fu) == 0x1Fu)
@@ -110,8 +110,7 @@ mado_tlv_next (MadoTlvCursor *cursor, MadoTlv *tlv, GError **error)
 }
 
 gboolean
-mado_tlv_peek_size (const guint8 *data, gsize len, guint32 *tag, gsize *total_size,
-                    GError **error)
+mado_tlv_peek_size (const guint8 *data, gsize len, guint32 *tag, gsize *total_size, GError **error)
 {
   MadoTlv tlv = { 0 };
   gsize length = 0;
@@ -143,7 +142,6 @@ mado_tlv_find (const guint8 *data, gsize len, guint32 tag, MadoTlv *tlv, GError 
     }
   if (error != NULL && *error != NULL)
     return FALSE;
-  g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_MALFORMED, "BER-TLV: tag %X not found",
-               tag);
+  g_set_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_MALFORMED, "BER-TLV: tag %X not found", tag);
   return FALSE;
 }

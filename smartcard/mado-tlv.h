@@ -28,7 +28,7 @@ typedef struct
   guint32 tag_number;   /* the number, decoded */
   const guint8 *value;  /* borrowed from the cursor's buffer */
   gsize length;
-  gsize header_length;  /* tag + length octets */
+  gsize header_length; /* tag + length octets */
 } MadoTlv;
 
 void mado_tlv_cursor_init (MadoTlvCursor *cursor, const guint8 *data, gsize len);

@@ -75,7 +75,7 @@ fail (const GError *error)
 
   mado_error_print (stderr, PROGRAM, error);
   if (tries >= 0)
-    fprintf (stderr, _("  残り %d 回\n"), tries);
+    fprintf (stderr, _ ("  残り %d 回\n"), tries);
   if (json_errors)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -135,7 +135,7 @@ parse_hex (const char *text, GError **error)
       int hi = g_ascii_xdigit_value (text[i]), lo = g_ascii_xdigit_value (text[i + 1]);
       if (hi < 0 || lo < 0)
         goto bad;
-      guint8 b = (guint8) (hi << 4 | lo);
+      guint8 b = (guint8)(hi << 4 | lo);
       g_byte_array_append (out, &b, 1);
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
@@ -161,10 +161,11 @@ trace_summary (Options *o, MadoReader *reader)
   MadoReaderStats stats;
   mado_reader_get_stats (reader, &stats);
   fprintf (stderr,
-           PROGRAM ": trace: summary: %u APDUs, %" G_GUINT64_FORMAT " bytes sent, %" G_GUINT64_FORMAT
+           PROGRAM ": trace: summary: %u APDUs, %" G_GUINT64_FORMAT
+                   " bytes sent, %" G_GUINT64_FORMAT
                    " bytes received, %.3f ms in transmit, %.3f ms since start\n",
-           stats.apdus, stats.bytes_sent, stats.bytes_received, (double) stats.busy_usec / 1000.0,
-           (double) (g_get_monotonic_time () - o->started_usec) / 1000.0);
+           stats.apdus, stats.bytes_sent, stats.bytes_received, (double)stats.busy_usec / 1000.0,
+           (double)(g_get_monotonic_time () - o->started_usec) / 1000.0);
 }
 
 /* ---- opening the card -------------------------------------------------------------------- */
@@ -179,7 +180,7 @@ open_reader (Options *o, GError **error)
   if (name != NULL && *name == '\0')
     name = NULL;
   if (wait > 0)
-    reader = mado_pcsc_reader_wait_and_open (name, (int) (wait * 1000), NULL, error);
+    reader = mado_pcsc_reader_wait_and_open (name, (int)(wait * 1000), NULL, error);
   else
     reader = mado_pcsc_reader_open (name, error);
   if (reader == NULL)
@@ -203,8 +204,8 @@ parse_certificate (GBytes *der, const char *what, GError **error)
   gsize len;
   const unsigned char *p = g_bytes_get_data (der, &len);
   const unsigned char *start = p;
-  X509 *cert = d2i_X509 (NULL, &p, (long) len);
-  if (cert == NULL || (gsize) (p - start) != len)
+  X509 *cert = d2i_X509 (NULL, &p, (long)len);
+  if (cert == NULL || (gsize)(p - start) != len)
     {
       X509_free (cert);
       g_set_error (error, MADO_APP_ERROR, MADO_APP_ERROR_CERTIFICATE_PARSE,
@@ -290,15 +291,17 @@ ask_and_verify (Options *o, MadoMynumberCard *card, MadoPinKind kind, gboolean f
   switch (kind)
     {
     case MADO_PIN_AUTH:
-      prompt = g_strdup_printf (_("利用者証明用電子証明書の暗証番号 (数字4桁, 残り%d回): "), tries);
+      prompt
+          = g_strdup_printf (_ ("利用者証明用電子証明書の暗証番号 (数字4桁, 残り%d回): "), tries);
       break;
     case MADO_PIN_TEXT:
-      prompt = g_strdup_printf (_("券面事項入力補助用の暗証番号 (数字4桁, 残り%d回): "), tries);
+      prompt = g_strdup_printf (_ ("券面事項入力補助用の暗証番号 (数字4桁, 残り%d回): "), tries);
       break;
     case MADO_PIN_SIGN:
     case MADO_PIN_COUNT:
     default:
-      prompt = g_strdup_printf (_("署名用電子証明書のパスワード (英数字6〜16文字, 残り%d回): "), tries);
+      prompt = g_strdup_printf (_ ("署名用電子証明書のパスワード (英数字6〜16文字, 残り%d回): "),
+                                tries);
       break;
     }
   g_autoptr (MadoSecret) pin = mado_secret_read (from_stdin, prompt, error);
@@ -328,7 +331,8 @@ cmd_readers (Options *o)
     }
   if (state == MADO_PCSC_STATE_NO_READERS)
     {
-      g_set_error_literal (&error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_READER, "No reader attached");
+      g_set_error_literal (&error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_READER,
+                           "No reader attached");
       return fail (error);
     }
   if (o->json)
@@ -345,7 +349,7 @@ cmd_readers (Options *o)
     }
   else
     for (guint i = 0; i < readers->len; i++)
-      printf ("%s\n", (const char *) g_ptr_array_index (readers, i));
+      printf ("%s\n", (const char *)g_ptr_array_index (readers, i));
   return 0;
 }
 
@@ -363,7 +367,7 @@ cmd_info (Options *o)
   if (!mado_mynumber_card_recognise (card, &error))
     goto out;
   for (int k = 0; k < MADO_PIN_COUNT; k++)
-    if (!mado_mynumber_card_get_pin_tries (card, (MadoPinKind) k, &tries[k], &error))
+    if (!mado_mynumber_card_get_pin_tries (card, (MadoPinKind)k, &tries[k], &error))
       goto out;
 
   gsize atr_len = 0;
@@ -383,7 +387,7 @@ cmd_info (Options *o)
       json_builder_begin_object (b);
       for (int k = 0; k < MADO_PIN_COUNT; k++)
         {
-          json_builder_set_member_name (b, mado_pin_kind_to_string ((MadoPinKind) k));
+          json_builder_set_member_name (b, mado_pin_kind_to_string ((MadoPinKind)k));
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "tries_left");
           json_builder_add_int_value (b, tries[k]);
@@ -397,12 +401,12 @@ cmd_info (Options *o)
     }
   else
     {
-      printf (_("リーダー: %s\n"), mado_reader_get_name (reader));
+      printf (_ ("リーダー: %s\n"), mado_reader_get_name (reader));
       printf ("ATR: %s\n", atr_hex);
-      printf (_("カード: マイナンバーカード\n"));
-      printf (_("利用者証明用暗証番号: 残り%d回\n"), tries[MADO_PIN_AUTH]);
-      printf (_("署名用パスワード: 残り%d回\n"), tries[MADO_PIN_SIGN]);
-      printf (_("券面事項入力補助用暗証番号: 残り%d回\n"), tries[MADO_PIN_TEXT]);
+      printf (_ ("カード: マイナンバーカード\n"));
+      printf (_ ("利用者証明用暗証番号: 残り%d回\n"), tries[MADO_PIN_AUTH]);
+      printf (_ ("署名用パスワード: 残り%d回\n"), tries[MADO_PIN_SIGN]);
+      printf (_ ("券面事項入力補助用暗証番号: 残り%d回\n"), tries[MADO_PIN_TEXT]);
     }
 
 out:
@@ -448,11 +452,11 @@ cmd_read_text (Options *o)
     }
   else
     {
-      printf (_("氏名: %s\n"), attrs->name);
-      printf (_("住所: %s\n"), attrs->address);
-      printf (_("生年月日: %s\n"), attrs->birth_date);
-      printf (_("性別: %s\n"), attrs->sex);
-      printf (_("個人番号: %s\n"), number);
+      printf (_ ("氏名: %s\n"), attrs->name);
+      printf (_ ("住所: %s\n"), attrs->address);
+      printf (_ ("生年月日: %s\n"), attrs->birth_date);
+      printf (_ ("性別: %s\n"), attrs->sex);
+      printf (_ ("個人番号: %s\n"), number);
     }
 
 out:
@@ -508,7 +512,7 @@ cmd_certs (Options *o)
       g_autofree char *path = g_build_filename (o->out_dir, file, NULL);
       gsize len;
       const char *data = g_bytes_get_data (der[k], &len);
-      if (!g_file_set_contents (path, data, (gssize) len, &error))
+      if (!g_file_set_contents (path, data, (gssize)len, &error))
         {
           g_prefix_error (&error, "%s: ", path);
           error->domain = MADO_APP_ERROR;
@@ -591,7 +595,8 @@ cmd_auth (Options *o)
     goto out;
 
   challenge_hex = hex_string (challenge_data, challenge_len);
-  signature_b64 = g_base64_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  signature_b64
+      = g_base64_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
   if (o->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -610,7 +615,7 @@ cmd_auth (Options *o)
       print_json (b);
     }
   else
-    printf (_("署名を検証しました (チャレンジ %s)\n"), challenge_hex);
+    printf (_ ("署名を検証しました (チャレンジ %s)\n"), challenge_hex);
 
 out:
   trace_summary (o, reader);
@@ -656,9 +661,9 @@ static void
 on_state_changed (MadoPcscMonitor *m, MadoPcscState state, WatchState *w)
 {
   watch_emit (w,
-              state == MADO_PCSC_STATE_NO_SERVICE    ? "no-service"
+              state == MADO_PCSC_STATE_NO_SERVICE   ? "no-service"
               : state == MADO_PCSC_STATE_NO_READERS ? "no-readers"
-                                                     : "ready",
+                                                    : "ready",
               NULL, NULL);
 }
 
@@ -689,7 +694,7 @@ on_card_removed (MadoPcscMonitor *m, const char *reader, WatchState *w)
 static gboolean
 on_quit_signal (gpointer data)
 {
-  g_main_loop_quit (((WatchState *) data)->loop);
+  g_main_loop_quit (((WatchState *)data)->loop);
   return G_SOURCE_CONTINUE;
 }
 
@@ -716,9 +721,9 @@ cmd_watch (Options *o)
   g_signal_connect (monitor, "card-removed", G_CALLBACK (on_card_removed), &w);
   guint sigint = g_unix_signal_add (SIGINT, on_quit_signal, &w);
   guint sigterm = g_unix_signal_add (SIGTERM, on_quit_signal, &w);
-  guint timeout = o->wait_seconds > 0 ? g_timeout_add_seconds ((guint) o->wait_seconds,
-                                                               on_watch_timeout, &w)
-                                      : 0;
+  guint timeout = o->wait_seconds > 0
+                      ? g_timeout_add_seconds ((guint)o->wait_seconds, on_watch_timeout, &w)
+                      : 0;
 
   mado_pcsc_monitor_start (monitor);
   g_main_loop_run (loop);
@@ -747,12 +752,12 @@ typedef struct
 } Subcommand;
 
 static const Subcommand subcommands[] = {
-  { "readers", cmd_readers, N_("PC/SC のリーダーを一覧します") },
-  { "info", cmd_info, N_("カードの種類、ATR、各暗証番号の残り回数を表示します") },
-  { "read-text", cmd_read_text, N_("券面事項入力補助APの4情報と個人番号を読みます (要暗証番号)") },
-  { "certs", cmd_certs, N_("JPKI の証明書を DER ファイルに書き出します") },
-  { "auth", cmd_auth, N_("利用者証明用の鍵でチャレンジに署名し、証明書の公開鍵で検証します") },
-  { "watch", cmd_watch, N_("リーダーとカードの出入りを1行1件の JSON で表示します") },
+  { "readers", cmd_readers, N_ ("PC/SC のリーダーを一覧します") },
+  { "info", cmd_info, N_ ("カードの種類、ATR、各暗証番号の残り回数を表示します") },
+  { "read-text", cmd_read_text, N_ ("券面事項入力補助APの4情報と個人番号を読みます (要暗証番号)") },
+  { "certs", cmd_certs, N_ ("JPKI の証明書を DER ファイルに書き出します") },
+  { "auth", cmd_auth, N_ ("利用者証明用の鍵でチャレンジに署名し、証明書の公開鍵で検証します") },
+  { "watch", cmd_watch, N_ ("リーダーとカードの出入りを1行1件の JSON で表示します") },
 };
 
 static int
@@ -778,33 +783,35 @@ mado_card_command_main (int argc, char **argv)
   const Subcommand *sub = NULL;
 
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config_path, N_("設定ファイル"), "FILE" },
-    { "reader", 'r', 0, G_OPTION_ARG_STRING, &o.reader, N_("使うリーダーの名前"), "NAME" },
-    { "wait", 'w', 0, G_OPTION_ARG_INT, &o.wait_seconds, N_("カードを待つ秒数 (watch: 全体の上限)"),
-      "SECONDS" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, N_("機械向けの JSON で出力します"), NULL },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config_path, N_ ("設定ファイル"), "FILE" },
+    { "reader", 'r', 0, G_OPTION_ARG_STRING, &o.reader, N_ ("使うリーダーの名前"), "NAME" },
+    { "wait", 'w', 0, G_OPTION_ARG_INT, &o.wait_seconds,
+      N_ ("カードを待つ秒数 (watch: 全体の上限)"), "SECONDS" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, N_ ("機械向けの JSON で出力します"), NULL },
     { "trace", 't', 0, G_OPTION_ARG_NONE, &o.trace,
-      N_("APDU ごとのヘッダー・長さ・ステータスを表示します (暗証番号と個人情報は出しません)"), NULL },
-    { "no-extended", 0, 0, G_OPTION_ARG_NONE, &o.no_extended,
-      N_("拡張長 APDU を使いません"), NULL },
+      N_ ("APDU ごとのヘッダー・長さ・ステータスを表示します (暗証番号と個人情報は出しません)"),
+      NULL },
+    { "no-extended", 0, 0, G_OPTION_ARG_NONE, &o.no_extended, N_ ("拡張長 APDU を使いません"),
+      NULL },
     { "pin-stdin", 0, 0, G_OPTION_ARG_NONE, &o.pin_stdin,
-      N_("暗証番号を標準入力から1行で読みます"), NULL },
+      N_ ("暗証番号を標準入力から1行で読みます"), NULL },
     { "sign-password-stdin", 0, 0, G_OPTION_ARG_NONE, &o.sign_password_stdin,
-      N_("certs: 署名用パスワードを標準入力から読み、署名用証明書も書き出します"), NULL },
+      N_ ("certs: 署名用パスワードを標準入力から読み、署名用証明書も書き出します"), NULL },
     { "show-number", 0, 0, G_OPTION_ARG_NONE, &o.show_number,
-      N_("read-text: 個人番号を伏せずに表示します"), NULL },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, N_("certs: 書き出し先"), "DIR" },
+      N_ ("read-text: 個人番号を伏せずに表示します"), NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, N_ ("certs: 書き出し先"), "DIR" },
     { "challenge", 0, 0, G_OPTION_ARG_STRING, &o.challenge_hex,
-      N_("auth: 署名するチャレンジ (16進; 省略時は32バイトの乱数)"), "HEX" },
-    { "count", 'n', 0, G_OPTION_ARG_INT, &o.count, N_("watch: この件数で終わります"), "N" },
+      N_ ("auth: 署名するチャレンジ (16進; 省略時は32バイトの乱数)"), "HEX" },
+    { "count", 'n', 0, G_OPTION_ARG_INT, &o.count, N_ ("watch: この件数で終わります"), "N" },
     { NULL },
   };
 
-  GString *summary = g_string_new (_("サブコマンド:"));
+  GString *summary = g_string_new (_ ("サブコマンド:"));
   for (gsize i = 0; i < G_N_ELEMENTS (subcommands); i++)
     g_string_append_printf (summary, "\n  %-10s %s", subcommands[i].name,
-                            _(subcommands[i].summary));
-  g_autoptr (GOptionContext) context = g_option_context_new (_("SUBCOMMAND — マイナンバーカードを読みます"));
+                            _ (subcommands[i].summary));
+  g_autoptr (GOptionContext) context
+      = g_option_context_new (_ ("SUBCOMMAND — マイナンバーカードを読みます"));
   g_option_context_set_summary (context, summary->str);
   g_string_free (summary, TRUE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -823,7 +830,9 @@ mado_card_command_main (int argc, char **argv)
         sub = &subcommands[i];
   if (sub == NULL)
     {
-      rc = usage_error (argc > 2 ? "One subcommand, please" : argc == 2 ? "Unknown subcommand" : "A subcommand is needed");
+      rc = usage_error (argc > 2    ? "One subcommand, please"
+                        : argc == 2 ? "Unknown subcommand"
+                                    : "A subcommand is needed");
       goto done;
     }
 
@@ -837,8 +846,7 @@ mado_card_command_main (int argc, char **argv)
   wait_text = g_strdup_printf ("%d", o.wait_seconds);
   if ((o.reader != NULL && !mado_config_set (o.config, "card", "reader", o.reader, &error))
       || (o.wait_seconds > 0 && sub->run != cmd_watch
-          && !mado_config_set (o.config, "card", "wait-seconds",
-                               wait_text, &error))
+          && !mado_config_set (o.config, "card", "wait-seconds", wait_text, &error))
       || (o.no_extended && !mado_config_set (o.config, "card", "extended-length", "off", &error))
       || (o.trace && !mado_config_set (o.config, "card", "trace", "true", &error)))
     {

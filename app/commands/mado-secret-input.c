@@ -41,7 +41,7 @@ mado_secret_read (gboolean from_stdin, const char *prompt, GError **error)
       if (tcgetattr (STDIN_FILENO, &saved) == 0)
         {
           quiet = saved;
-          quiet.c_lflag &= (tcflag_t) ~ECHO;
+          quiet.c_lflag &= (tcflag_t)~ECHO;
           echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
         }
     }

@@ -81,7 +81,7 @@ validate (const MadoConfigKey *k, const char *value, const char *where, GError *
     case MADO_CONFIG_CHOICE:
       {
         g_auto (GStrv) choices = g_strsplit (k->choices, "|", -1);
-        if (g_strv_contains ((const char *const *) choices, value))
+        if (g_strv_contains ((const char *const *)choices, value))
           return TRUE;
         g_set_error (error, MADO_APP_ERROR, MADO_APP_ERROR_CONFIG,
                      "%s: [%s] %s must be one of %s, not “%s”", where, k->section, k->key,
@@ -172,8 +172,8 @@ mado_config_load (const char *explicit_path, GError **error)
   if (env != NULL && *env != '\0')
     return mado_config_load_file (env, error);
 
-  g_autofree char *user = g_build_filename (g_get_user_config_dir (), "madoguchi",
-                                            "madoguchi.conf", NULL);
+  g_autofree char *user
+      = g_build_filename (g_get_user_config_dir (), "madoguchi", "madoguchi.conf", NULL);
   if (g_file_test (user, G_FILE_TEST_EXISTS))
     return mado_config_load_file (user, error);
 

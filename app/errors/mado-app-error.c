@@ -9,85 +9,91 @@
 
 #include "mado-card-error.h"
 
-G_DEFINE_QUARK (mado-app-error-quark, mado_app_error)
+G_DEFINE_QUARK (mado - app - error - quark, mado_app_error)
 
 /* Exit codes: 0 success, 1 unknown failure, 2 usage, 3–9 app, 10–29 card, 30–39 identity. */
 static const MadoErrorEntry catalogue[] = {
   { "app.usage", mado_app_error_quark, MADO_APP_ERROR_USAGE, 2,
-    N_("コマンドの使い方が正しくありません"), N_("--help で使い方を確認してください。") },
-  { "app.config", mado_app_error_quark, MADO_APP_ERROR_CONFIG, 3,
-    N_("設定ファイルを読めません"),
-    N_("表示された行を docs/configuration.md に沿って直してください。") },
-  { "app.io", mado_app_error_quark, MADO_APP_ERROR_IO, 4, N_("ファイルを読み書きできません"),
-    N_("パスと権限、ディスクの空きを確認してください。") },
+    N_ ("コマンドの使い方が正しくありません"), N_ ("--help で使い方を確認してください。") },
+  { "app.config", mado_app_error_quark, MADO_APP_ERROR_CONFIG, 3, N_ ("設定ファイルを読めません"),
+    N_ ("表示された行を docs/configuration.md に沿って直してください。") },
+  { "app.io", mado_app_error_quark, MADO_APP_ERROR_IO, 4, N_ ("ファイルを読み書きできません"),
+    N_ ("パスと権限、ディスクの空きを確認してください。") },
   { "app.signature-invalid", mado_app_error_quark, MADO_APP_ERROR_SIGNATURE_INVALID, 5,
-    N_("署名が証明書の公開鍵で検証できません"),
-    N_("カードが改変されたおそれがあります。このカードでの手続きを止め、職員に知らせてください。") },
+    N_ ("署名が証明書の公開鍵で検証できません"),
+    N_ ("カードが改変されたおそれがあります。このカードでの手続きを止め、職員に知らせてください"
+        "。") },
   { "app.certificate-parse", mado_app_error_quark, MADO_APP_ERROR_CERTIFICATE_PARSE, 6,
-    N_("証明書を解析できません"),
-    N_("カードの証明書が壊れています。市区町村の窓口でカードの確認を受けてください。") },
-  { "app.timeout", mado_app_error_quark, MADO_APP_ERROR_TIMEOUT, 7,
-    N_("待ち時間を過ぎました"), N_("カードを挿し直して、もう一度お試しください。") },
-  { "app.cancelled", g_io_error_quark, G_IO_ERROR_CANCELLED, 8, N_("操作を取り消しました"),
-    N_("必要なら最初からやり直してください。") },
+    N_ ("証明書を解析できません"),
+    N_ ("カードの証明書が壊れています。市区町村の窓口でカードの確認を受けてください。") },
+  { "app.timeout", mado_app_error_quark, MADO_APP_ERROR_TIMEOUT, 7, N_ ("待ち時間を過ぎました"),
+    N_ ("カードを挿し直して、もう一度お試しください。") },
+  { "app.cancelled", g_io_error_quark, G_IO_ERROR_CANCELLED, 8, N_ ("操作を取り消しました"),
+    N_ ("必要なら最初からやり直してください。") },
 
   { "card.no-service", mado_card_error_quark, MADO_CARD_ERROR_NO_SERVICE, 10,
-    N_("カードリーダーのサービス (pcscd) に接続できません"),
-    N_("pcscd が動いているか確認してください (systemctl status pcscd)。") },
+    N_ ("カードリーダーのサービス (pcscd) に接続できません"),
+    N_ ("pcscd が動いているか確認してください (systemctl status pcscd)。") },
   { "card.no-reader", mado_card_error_quark, MADO_CARD_ERROR_NO_READER, 11,
-    N_("カードリーダーが見つかりません"),
-    N_("リーダーの USB ケーブルを確認し、設定の [card] reader の名前が正しいか確かめてください。") },
+    N_ ("カードリーダーが見つかりません"),
+    N_ ("リーダーの USB ケーブルを確認し、設定の [card] reader "
+        "の名前が正しいか確かめてください。") },
   { "card.no-card", mado_card_error_quark, MADO_CARD_ERROR_NO_CARD, 12,
-    N_("カードが置かれていません"), N_("マイナンバーカードをリーダーに置いてください。") },
+    N_ ("カードが置かれていません"), N_ ("マイナンバーカードをリーダーに置いてください。") },
   { "card.removed", mado_card_error_quark, MADO_CARD_ERROR_CARD_REMOVED, 13,
-    N_("読み取りの途中でカードが外されました"),
-    N_("読み取りが終わるまでカードを置いたまま、もう一度お試しください。") },
+    N_ ("読み取りの途中でカードが外されました"),
+    N_ ("読み取りが終わるまでカードを置いたまま、もう一度お試しください。") },
   { "card.reset", mado_card_error_quark, MADO_CARD_ERROR_CARD_RESET, 14,
-    N_("カードがリセットされました"),
-    N_("別のプログラムがカードを使ったため、暗証番号の入力からやり直してください。") },
+    N_ ("カードがリセットされました"),
+    N_ ("別のプログラムがカードを使ったため、暗証番号の入力からやり直してください。") },
   { "card.busy", mado_card_error_quark, MADO_CARD_ERROR_READER_BUSY, 15,
-    N_("カードリーダーを別のプログラムが使っています"),
-    N_("そのプログラムを終えてから、もう一度お試しください。") },
+    N_ ("カードリーダーを別のプログラムが使っています"),
+    N_ ("そのプログラムを終えてから、もう一度お試しください。") },
   { "card.not-mynumber", mado_card_error_quark, MADO_CARD_ERROR_NOT_MYNUMBER, 16,
-    N_("マイナンバーカードではありません"),
-    N_("マイナンバーカード (個人番号カード) を置いてください。") },
+    N_ ("マイナンバーカードではありません"),
+    N_ ("マイナンバーカード (個人番号カード) を置いてください。") },
   { "card.pin-format", mado_card_error_quark, MADO_CARD_ERROR_PIN_FORMAT, 17,
-    N_("暗証番号の形式が正しくありません (回数は減っていません)"),
-    N_("暗証番号は数字4桁、署名用パスワードは英大文字と数字を混ぜた6〜16文字です。") },
+    N_ ("暗証番号の形式が正しくありません (回数は減っていません)"),
+    N_ ("暗証番号は数字4桁、署名用パスワードは英大文字と数字を混ぜた6〜16文字です。") },
   { "card.pin-wrong", mado_card_error_quark, MADO_CARD_ERROR_PIN_WRONG, 18,
-    N_("暗証番号が違います"),
-    N_("残りの回数に注意して入力し直してください。わからない場合は窓口で再設定できます。") },
+    N_ ("暗証番号が違います"),
+    N_ ("残りの回数に注意して入力し直してください。わからない場合は窓口で再設定できます。") },
   { "card.pin-blocked", mado_card_error_quark, MADO_CARD_ERROR_PIN_BLOCKED, 19,
-    N_("暗証番号がロックされています"),
-    N_("お住まいの市区町村の窓口で、本人確認のうえ暗証番号の再設定を受けてください。") },
+    N_ ("暗証番号がロックされています"),
+    N_ ("お住まいの市区町村の窓口で、本人確認のうえ暗証番号の再設定を受けてください。") },
   { "card.security-status", mado_card_error_quark, MADO_CARD_ERROR_SECURITY_STATUS, 20,
-    N_("この操作には先に暗証番号の入力が必要です"),
-    N_("暗証番号を入力してから、もう一度お試しください。") },
+    N_ ("この操作には先に暗証番号の入力が必要です"),
+    N_ ("暗証番号を入力してから、もう一度お試しください。") },
   { "card.file-not-found", mado_card_error_quark, MADO_CARD_ERROR_FILE_NOT_FOUND, 21,
-    N_("カードに必要なデータがありません"),
-    N_("電子証明書が失効・未搭載の可能性があります。窓口で確認してください。") },
+    N_ ("カードに必要なデータがありません"),
+    N_ ("電子証明書が失効・未搭載の可能性があります。窓口で確認してください。") },
   { "card.malformed", mado_card_error_quark, MADO_CARD_ERROR_MALFORMED, 22,
-    N_("カードから読んだデータが壊れています"),
-    N_("カードを置き直してもう一度お試しください。続く場合は窓口でカードの確認を受けてください。") },
+    N_ ("カードから読んだデータが壊れています"),
+    N_ ("カードを置き直してもう一度お試しください。続く場合は窓口でカードの確認を受けてください"
+        "。") },
   { "card.unexpected-status", mado_card_error_quark, MADO_CARD_ERROR_UNEXPECTED_STATUS, 23,
-    N_("カードが予期しない応答を返しました"),
-    N_("カードを置き直してもう一度お試しください。続く場合は --trace の出力を添えて IT 担当へ。") },
+    N_ ("カードが予期しない応答を返しました"),
+    N_ ("カードを置き直してもう一度お試しください。続く場合は --trace の出力を添えて IT "
+        "担当へ。") },
   { "card.not-supported", mado_card_error_quark, MADO_CARD_ERROR_NOT_SUPPORTED, 24,
-    N_("このリーダーまたはカードはこの操作に対応していません"),
-    N_("別のカードリーダーをお使いください。") },
+    N_ ("このリーダーまたはカードはこの操作に対応していません"),
+    N_ ("別のカードリーダーをお使いください。") },
   { "card.transport", mado_card_error_quark, MADO_CARD_ERROR_TRANSPORT, 25,
-    N_("カードリーダーとの通信に失敗しました"),
-    N_("リーダーを挿し直し、続く場合は --trace と pcscd のログを添えて IT 担当へ。") },
+    N_ ("カードリーダーとの通信に失敗しました"),
+    N_ ("リーダーを挿し直し、続く場合は --trace と pcscd のログを添えて IT 担当へ。") },
   { "card.script-mismatch", mado_card_error_quark, MADO_CARD_ERROR_SCRIPT_MISMATCH, 26,
-    N_("試験用の記録リーダーが想定外のコマンドを受けました"),
-    N_("試験の記録 (transcript) とドライバーの動きを見比べてください (試験専用)。") },
+    N_ ("試験用の記録リーダーが想定外のコマンドを受けました"),
+    N_ ("試験の記録 (transcript) とドライバーの動きを見比べてください (試験専用)。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 
-static const MadoErrorEntry generic_entry = {
-  "app.unknown", NULL, 0, 1, N_("予期しないエラーが起きました"),
-  N_("表示された詳細を添えて IT 担当に連絡してください。")
-};
+static const MadoErrorEntry generic_entry
+    = { "app.unknown",
+        NULL,
+        0,
+        1,
+        N_ ("予期しないエラーが起きました"),
+        N_ ("表示された詳細を添えて IT 担当に連絡してください。") };
 
 const MadoErrorEntry *
 mado_error_catalogue (void)
@@ -116,8 +122,8 @@ void
 mado_error_print (FILE *stream, const char *program, const GError *error)
 {
   const MadoErrorEntry *e = mado_error_lookup (error);
-  fprintf (stream, "%s: %s [%s]\n", program, _(e->summary), e->id);
+  fprintf (stream, "%s: %s [%s]\n", program, _ (e->summary), e->id);
   if (error != NULL && error->message != NULL)
     fprintf (stream, "  %s\n", error->message);
-  fprintf (stream, "  %s %s\n", _("対処:"), _(e->remedy));
+  fprintf (stream, "  %s %s\n", _ ("対処:"), _ (e->remedy));
 }

@@ -19,17 +19,17 @@ GQuark mado_app_error_quark (void);
 
 typedef enum
 {
-  MADO_APP_ERROR_USAGE = 1,          /* bad command line */
-  MADO_APP_ERROR_CONFIG,             /* configuration file unreadable or invalid */
-  MADO_APP_ERROR_IO,                 /* a file could not be read or written */
-  MADO_APP_ERROR_SIGNATURE_INVALID,  /* a signature did not verify with the certificate's key */
-  MADO_APP_ERROR_CERTIFICATE_PARSE,  /* a certificate does not parse as X.509 */
-  MADO_APP_ERROR_TIMEOUT,            /* waited for a card or an event longer than allowed */
+  MADO_APP_ERROR_USAGE = 1,         /* bad command line */
+  MADO_APP_ERROR_CONFIG,            /* configuration file unreadable or invalid */
+  MADO_APP_ERROR_IO,                /* a file could not be read or written */
+  MADO_APP_ERROR_SIGNATURE_INVALID, /* a signature did not verify with the certificate's key */
+  MADO_APP_ERROR_CERTIFICATE_PARSE, /* a certificate does not parse as X.509 */
+  MADO_APP_ERROR_TIMEOUT,           /* waited for a card or an event longer than allowed */
 } MadoAppError;
 
 typedef struct
 {
-  const char *id;      /* stable, e.g. "card.pin-wrong"; never translated */
+  const char *id; /* stable, e.g. "card.pin-wrong"; never translated */
   GQuark (*domain) (void);
   int code;
   int exit_code;

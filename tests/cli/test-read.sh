@@ -57,6 +57,23 @@ expect_rc 0 "read-text with --no-extended"
 check "--no-extended: 5 APDUs, none extended" \
   bash -c 'grep -q "summary: 5 APDUs" <<<"$1" && ! grep -q "extended (" <<<"$1"' _ "$ERR"
 
+# watch: readers and cards coming and going, one JSON line each
+ctl remove 0
+"$CARD" watch --count 5 --wait 20 >"$WORK/watch" 2>"$WORK/watch.err" &
+watch_pid=$!
+for _ in $(seq 100); do [ "$(wc -l <"$WORK/watch")" -ge 3 ] && break; sleep 0.05; done
+ctl insert 0
+ctl remove 0
+wait "$watch_pid"
+RC=$?
+expect_rc 0 "watch ends after --count events"
+check "watch: service ready" grep -q '"event":"ready"' "$WORK/watch"
+check "watch: both readers added" test "$(grep -c '"event":"reader-added"' "$WORK/watch")" = 2
+check "watch: card inserted with its ATR" \
+  grep -q '"event":"card-inserted","reader":"Mado Virtual PCD 00 00","atr":"3BE000FF8131FE4514"' "$WORK/watch"
+check "watch: card removed" grep -q '"event":"card-removed","reader":"Mado Virtual PCD 00 00"' "$WORK/watch"
+ctl insert 0
+
 # A configuration file is honoured and flags override it.
 cat >"$WORK/other.conf" <<'CONF'
 [card]

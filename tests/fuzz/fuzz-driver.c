@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 
   /* The read-text flow, then the authentication flow, as mado-card runs them. */
   if (mado_mynumber_card_get_pin_tries (card, MADO_PIN_TEXT, &tries, NULL))
-    sink += (gsize) tries;
+    sink += (gsize)tries;
   if (mado_mynumber_card_verify_pin (card, MADO_PIN_TEXT, "1234", NULL))
     sink++;
   MadoCardAttributes *a = mado_mynumber_card_read_attributes (card, NULL);
@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     }
   for (int k = 0; k < MADO_CERT_COUNT; k++)
     {
-      GBytes *der = mado_mynumber_card_read_certificate (card, (MadoCertKind) k, NULL);
+      GBytes *der = mado_mynumber_card_read_certificate (card, (MadoCertKind)k, NULL);
       sink += consume_bytes (der);
       g_clear_pointer (&der, g_bytes_unref);
     }
@@ -51,6 +51,6 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   GBytes *sig = mado_mynumber_card_sign_sha256 (card, digest, sizeof digest, NULL);
   sink += consume_bytes (sig);
   g_clear_pointer (&sig, g_bytes_unref);
-  (void) sink;
+  (void)sink;
   return 0;
 }

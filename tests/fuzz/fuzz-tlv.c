@@ -40,6 +40,6 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   volatile gsize sink = walk (data, size, 0);
-  (void) sink;
+  (void)sink;
   return 0;
 }

@@ -47,7 +47,7 @@ main (int argc, char **argv)
           printf ("not ok %u %s (unreadable)\n", ++n, path);
           continue;
         }
-      LLVMFuzzerTestOneInput ((const guint8 *) data, len);
+      LLVMFuzzerTestOneInput ((const guint8 *)data, len);
       g_free (data);
       printf ("ok %u %s\n", ++n, path);
     }

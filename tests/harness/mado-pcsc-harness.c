@@ -4,40 +4,40 @@
 #include <gio/gio.h>
 
 gboolean
-mado_pcsc_harness_available(void)
+mado_pcsc_harness_available (void)
 {
-  return g_getenv("MADO_PCSC_ENV_SH") != NULL && g_getenv("MADO_PCSC_ENV_DIR") != NULL;
+  return g_getenv ("MADO_PCSC_ENV_SH") != NULL && g_getenv ("MADO_PCSC_ENV_DIR") != NULL;
 }
 
 gboolean
-mado_pcsc_harness_command(const char *command, GError **error)
+mado_pcsc_harness_command (const char *command, GError **error)
 {
-  const char *sh = g_getenv("MADO_PCSC_ENV_SH");
-  g_auto(GStrv) words = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
-  g_auto(GStrv) argv = NULL;
+  const char *sh = g_getenv ("MADO_PCSC_ENV_SH");
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
   g_autofree char *out = NULL;
   int status = 0;
 
-  if (sh == NULL || !mado_pcsc_harness_available())
+  if (sh == NULL || !mado_pcsc_harness_available ())
     {
-      g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                          "Not running under pcsc-env.sh run");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "Not running under pcsc-env.sh run");
       return FALSE;
     }
-  if (!g_shell_parse_argv(command, NULL, &words, error))
+  if (!g_shell_parse_argv (command, NULL, &words, error))
     return FALSE;
-  g_strv_builder_add_many(builder, sh, "ctl", NULL);
-  g_strv_builder_addv(builder, (const char **)words);
-  argv = g_strv_builder_end(builder);
+  g_strv_builder_add_many (builder, sh, "ctl", NULL);
+  g_strv_builder_addv (builder, (const char **)words);
+  argv = g_strv_builder_end (builder);
 
-  g_debug("harness: %s", command);
-  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, error))
+  g_debug ("harness: %s", command);
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, error))
     return FALSE;
-  if (!g_spawn_check_wait_status(status, NULL))
+  if (!g_spawn_check_wait_status (status, NULL))
     {
-      g_strchomp(out);
-      g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "harness: %s: %s", command, out);
+      g_strchomp (out);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "harness: %s: %s", command, out);
       return FALSE;
     }
   return TRUE;

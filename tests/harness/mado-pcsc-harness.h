@@ -13,11 +13,11 @@ G_BEGIN_DECLS
 #define MADO_PCSC_HARNESS_READER_1 "Mado Virtual PCD 00 01"
 
 /* TRUE when running under `pcsc-env.sh run` (MADO_PCSC_ENV_SH and MADO_PCSC_ENV_DIR set). */
-gboolean mado_pcsc_harness_available(void);
+gboolean mado_pcsc_harness_available (void);
 
 /* Runs one harness command and waits for it to complete: "insert 0", "insert 1 --delay-ms 5",
  * "remove 0", "stop-pcscd", "start-pcscd". Blocking (the harness waits until pcscd reports the
  * change, at most a few seconds); run it from a thread when a main loop must keep turning. */
-gboolean mado_pcsc_harness_command(const char *command, GError **error);
+gboolean mado_pcsc_harness_command (const char *command, GError **error);
 
 G_END_DECLS

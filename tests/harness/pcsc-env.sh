@@ -37,6 +37,7 @@
 #                         $MADO_SOURCE_DIR/tests/pki/make-test-pki.sh (demo-resident.ini)
 #   MADO_BUILD_DIR, MADO_SOURCE_DIR   build and source roots (source defaults to ../.. of here)
 #   MADO_PCSC_KEEP=1      keep the work dir (logs) after cleanup
+#   MADO_REQUIRE_BENCH=1  fail (instead of skipping with 77) when the bench cannot run
 #   TMPDIR                where the work dir is made
 #
 # Needs root, or unprivileged user namespaces. Reader names: "Mado Virtual PCD 00 00" (slot 0),
@@ -277,6 +278,13 @@ pcsc_env_run() {
   [ "${1:-}" = -- ] && shift
   [ $# -gt 0 ] || { _pcsc_env_log "run: no program"; return 2; }
   if ! pcsc_env_check "$need_card" 2>"${TMPDIR:-/tmp}/.pcsc-env-skip.$$"; then
+    # scripts/test sets MADO_REQUIRE_BENCH=1: there, a missing bench is a failure, not a skip.
+    if [ "${MADO_REQUIRE_BENCH:-0}" = 1 ]; then
+      cat "${TMPDIR:-/tmp}/.pcsc-env-skip.$$" >&2
+      rm -f "${TMPDIR:-/tmp}/.pcsc-env-skip.$$"
+      _pcsc_env_log "the bench is required (MADO_REQUIRE_BENCH=1)"
+      return 1
+    fi
     # Skipped: say so to a TAP reader too (meson runs these tests with protocol 'tap').
     printf '1..0 # SKIP %s\n' "$(tr '\n' ' ' <"${TMPDIR:-/tmp}/.pcsc-env-skip.$$")"
     cat "${TMPDIR:-/tmp}/.pcsc-env-skip.$$" >&2

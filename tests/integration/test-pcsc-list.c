@@ -10,94 +10,94 @@
 #include "mado-pcsc-reader.h"
 
 static void
-harness(const char *command)
+harness (const char *command)
 {
-  g_autoptr(GError) error = NULL;
-  mado_pcsc_harness_command(command, &error);
-  g_assert_no_error(error);
+  g_autoptr (GError) error = NULL;
+  mado_pcsc_harness_command (command, &error);
+  g_assert_no_error (error);
 }
 
 static void
-test_list_ready(void)
+test_list_ready (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   MadoPcscState state = MADO_PCSC_STATE_NO_SERVICE;
-  g_autoptr(GPtrArray) readers = mado_pcsc_list_readers(&state, &error);
+  g_autoptr (GPtrArray) readers = mado_pcsc_list_readers (&state, &error);
 
-  g_assert_no_error(error);
-  g_assert_nonnull(readers);
-  g_assert_cmpint(state, ==, MADO_PCSC_STATE_READY);
-  g_assert_cmpuint(readers->len, ==, 2);
-  g_assert_cmpstr(g_ptr_array_index(readers, 0), ==, MADO_PCSC_HARNESS_READER_0);
-  g_assert_cmpstr(g_ptr_array_index(readers, 1), ==, MADO_PCSC_HARNESS_READER_1);
+  g_assert_no_error (error);
+  g_assert_nonnull (readers);
+  g_assert_cmpint (state, ==, MADO_PCSC_STATE_READY);
+  g_assert_cmpuint (readers->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (readers, 0), ==, MADO_PCSC_HARNESS_READER_0);
+  g_assert_cmpstr (g_ptr_array_index (readers, 1), ==, MADO_PCSC_HARNESS_READER_1);
 
   /* @state may be NULL. */
-  g_autoptr(GPtrArray) again = mado_pcsc_list_readers(NULL, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(again->len, ==, 2);
+  g_autoptr (GPtrArray) again = mado_pcsc_list_readers (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 2);
 }
 
 static void
-test_open_errors(void)
+test_open_errors (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MadoReader) reader = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoReader) reader = NULL;
 
-  reader = mado_pcsc_reader_open("No Such Reader 00 00", &error);
-  g_assert_null(reader);
-  g_assert_error(error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_READER);
-  g_clear_error(&error);
+  reader = mado_pcsc_reader_open ("No Such Reader 00 00", &error);
+  g_assert_null (reader);
+  g_assert_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_READER);
+  g_clear_error (&error);
 
   /* Both slots empty: the named one, and "the first with a card, else the first". */
-  reader = mado_pcsc_reader_open(MADO_PCSC_HARNESS_READER_1, &error);
-  g_assert_null(reader);
-  g_assert_error(error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_CARD);
-  g_clear_error(&error);
-  reader = mado_pcsc_reader_open(NULL, &error);
-  g_assert_null(reader);
-  g_assert_error(error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_CARD);
+  reader = mado_pcsc_reader_open (MADO_PCSC_HARNESS_READER_1, &error);
+  g_assert_null (reader);
+  g_assert_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_CARD);
+  g_clear_error (&error);
+  reader = mado_pcsc_reader_open (NULL, &error);
+  g_assert_null (reader);
+  g_assert_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_CARD);
 }
 
 static void
-test_list_no_service(void)
+test_list_no_service (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   MadoPcscState state = MADO_PCSC_STATE_READY;
 
-  harness("stop-pcscd");
+  harness ("stop-pcscd");
 
-  g_autoptr(GPtrArray) readers = mado_pcsc_list_readers(&state, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(readers);
-  g_assert_cmpuint(readers->len, ==, 0);
-  g_assert_cmpint(state, ==, MADO_PCSC_STATE_NO_SERVICE);
+  g_autoptr (GPtrArray) readers = mado_pcsc_list_readers (&state, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (readers);
+  g_assert_cmpuint (readers->len, ==, 0);
+  g_assert_cmpint (state, ==, MADO_PCSC_STATE_NO_SERVICE);
 
-  g_autoptr(MadoReader) reader = mado_pcsc_reader_open(NULL, &error);
-  g_assert_null(reader);
-  g_assert_error(error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_SERVICE);
-  g_clear_error(&error);
+  g_autoptr (MadoReader) reader = mado_pcsc_reader_open (NULL, &error);
+  g_assert_null (reader);
+  g_assert_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_NO_SERVICE);
+  g_clear_error (&error);
 
   /* And back: a new pcscd on the same socket path is found again. */
-  harness("start-pcscd");
-  g_autoptr(GPtrArray) back = mado_pcsc_list_readers(&state, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(state, ==, MADO_PCSC_STATE_READY);
-  g_assert_cmpuint(back->len, ==, 2);
+  harness ("start-pcscd");
+  g_autoptr (GPtrArray) back = mado_pcsc_list_readers (&state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (state, ==, MADO_PCSC_STATE_READY);
+  g_assert_cmpuint (back->len, ==, 2);
 }
 
 int
-main(int argc, char **argv)
+main (int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
+  g_test_init (&argc, &argv, NULL);
 
-  if (!mado_pcsc_harness_available())
+  if (!mado_pcsc_harness_available ())
     {
-      g_print("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
+      g_print ("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
       return 77;
     }
 
-  g_test_add_func("/pcsc/list/ready", test_list_ready);
-  g_test_add_func("/pcsc/open/errors", test_open_errors);
-  g_test_add_func("/pcsc/list/no-service", test_list_no_service);
-  return g_test_run();
+  g_test_add_func ("/pcsc/list/ready", test_list_ready);
+  g_test_add_func ("/pcsc/open/errors", test_open_errors);
+  g_test_add_func ("/pcsc/list/no-service", test_list_no_service);
+  return g_test_run ();
 }

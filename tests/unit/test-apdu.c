@@ -42,10 +42,9 @@ test_cases (void)
   check_encoding (&c2f, FALSE, (const guint8[]){ 0x00, 0xB0, 0x00, 0x00, 0x00, 0x03, 0xE8 }, 7);
   /* case 3 short: SELECT by AID */
   MadoApdu c3 = { .ins = 0xA4, .p1 = 0x04, .p2 = 0x0C, .data = aid, .data_len = sizeof aid };
-  check_encoding (&c3,
-                  FALSE,
-                  (const guint8[]){ 0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01,
-                                    0x00, 0x00, 0x00, 0x01 },
+  check_encoding (&c3, FALSE,
+                  (const guint8[]){ 0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26,
+                                    0x01, 0x00, 0x00, 0x00, 0x01 },
                   15);
   /* case 4 short */
   MadoApdu c4 = { .cla = 0x80, .ins = 0x2A, .p2 = 0x97, .data = data3, .data_len = 3, .le = 256 };
@@ -82,14 +81,14 @@ test_decode_invalid (void)
   MadoApdu a;
   g_assert_false (mado_apdu_decode ((const guint8[]){ 0x00, 0xB0, 0x00 }, 3, &a, NULL));
   /* short Lc claims 5, only 2 present */
-  g_assert_false (mado_apdu_decode ((const guint8[]){ 0x00, 0x20, 0x00, 0x98, 0x05, 1, 2 }, 7, &a,
-                                    NULL));
+  g_assert_false (
+      mado_apdu_decode ((const guint8[]){ 0x00, 0x20, 0x00, 0x98, 0x05, 1, 2 }, 7, &a, NULL));
   /* extended Lc of zero */
   g_assert_false (mado_apdu_decode ((const guint8[]){ 0x00, 0x20, 0x00, 0x98, 0x00, 0x00, 0x00, 1 },
                                     8, &a, NULL));
   /* two-byte body starting with 00 is neither form */
-  g_assert_false (mado_apdu_decode ((const guint8[]){ 0x00, 0xB0, 0x00, 0x00, 0x00, 0x01 }, 6, &a,
-                                    NULL));
+  g_assert_false (
+      mado_apdu_decode ((const guint8[]){ 0x00, 0xB0, 0x00, 0x00, 0x00, 0x01 }, 6, &a, NULL));
 }
 
 static void

@@ -73,8 +73,8 @@ static void
 test_invalid (void)
 {
   const char *bad[] = {
-    "[card]\nreadr=typo\n",         "[cards]\nreader=x\n",   "[general]\nmode=prod\n",
-    "[card]\ntrace=yes\n",          "[card]\nwait-seconds=abc\n", "not a key file",
+    "[card]\nreadr=typo\n", "[cards]\nreader=x\n",        "[general]\nmode=prod\n",
+    "[card]\ntrace=yes\n",  "[card]\nwait-seconds=abc\n", "not a key file",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -92,8 +92,8 @@ static void
 test_documented (void)
 {
   /* Every key of the schema is documented in docs/configuration.md. */
-  g_autofree char *doc_path =
-      g_build_filename (g_getenv ("MADO_SOURCE_DIR"), "docs", "configuration.md", NULL);
+  g_autofree char *doc_path
+      = g_build_filename (g_getenv ("MADO_SOURCE_DIR"), "docs", "configuration.md", NULL);
   g_autofree char *doc = NULL;
   g_assert_true (g_file_get_contents (doc_path, &doc, NULL, NULL));
   for (const MadoConfigKey *k = mado_config_schema (); k->section != NULL; k++)

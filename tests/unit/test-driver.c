@@ -22,19 +22,19 @@ hex (const guint8 *data, gsize len)
 static void
 append_tlv (GByteArray *out, guint16 tag, const void *value, gsize len)
 {
-  guint8 t[2] = { (guint8) (tag >> 8), (guint8) tag };
+  guint8 t[2] = { (guint8)(tag >> 8), (guint8)tag };
   g_byte_array_append (out, t, 2);
   if (len < 0x80)
     {
-      guint8 l = (guint8) len;
+      guint8 l = (guint8)len;
       g_byte_array_append (out, &l, 1);
     }
   else
     {
-      guint8 l[3] = { 0x82, (guint8) (len >> 8), (guint8) len };
+      guint8 l[3] = { 0x82, (guint8)(len >> 8), (guint8)len };
       g_byte_array_append (out, l, 3);
     }
-  g_byte_array_append (out, value, (guint) len);
+  g_byte_array_append (out, value, (guint)len);
 }
 
 /* The 基本4情報 record as the card holds it, padded with FF to @pad bytes. */
@@ -167,10 +167,10 @@ static char *
 fake_certificate_hex (gsize body, gsize pad)
 {
   g_autoptr (GByteArray) c = g_byte_array_new ();
-  guint8 h[4] = { 0x30, 0x82, (guint8) (body >> 8), (guint8) body };
+  guint8 h[4] = { 0x30, 0x82, (guint8)(body >> 8), (guint8)body };
   g_byte_array_append (c, h, 4);
   for (gsize i = 0; i < body; i++)
-    g_byte_array_append (c, (const guint8[]){ (guint8) i }, 1);
+    g_byte_array_append (c, (const guint8[]){ (guint8)i }, 1);
   while (c->len < pad)
     g_byte_array_append (c, (const guint8[]){ 0xFF }, 1);
   return hex (c->data, c->len);
@@ -185,15 +185,16 @@ test_authenticate_in_five (void)
     g_string_append (sig, "5A ");
   guint8 digest[32];
   memset (digest, 0xAB, sizeof digest);
-  g_autofree char *t = g_strdup_printf (
-      "> " SELECT_JPKI "\n< 90 00\n"
-      "> 00 B0 8A 00 00 00 00\n< %s 90 00\n"
-      "> 00 20 00 98\n< 63 C3\n"
-      "> 00 20 00 98 04 31 32 33 34\n< 90 00\n"
-      "> 80 2A 00 97 33 30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20"
-      " AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB"
-      " 00\n< %s 90 00\n",
-      cert, sig->str);
+  g_autofree char *t
+      = g_strdup_printf ("> " SELECT_JPKI "\n< 90 00\n"
+                         "> 00 B0 8A 00 00 00 00\n< %s 90 00\n"
+                         "> 00 20 00 98\n< 63 C3\n"
+                         "> 00 20 00 98 04 31 32 33 34\n< 90 00\n"
+                         "> 80 2A 00 97 33 30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20"
+                         " AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB AB "
+                         "AB AB AB AB AB AB AB AB"
+                         " 00\n< %s 90 00\n",
+                         cert, sig->str);
   g_string_free (sig, TRUE);
   g_autoptr (MadoReader) reader = scripted (t);
   g_autoptr (MadoMynumberCard) card = mado_mynumber_card_new (reader);
@@ -253,10 +254,12 @@ test_pin_form (void)
     MadoPinKind kind;
     const char *pin;
   } bad[] = {
-    { MADO_PIN_AUTH, "123" },     { MADO_PIN_AUTH, "12345" },   { MADO_PIN_AUTH, "12a4" },
-    { MADO_PIN_TEXT, "" },        { MADO_PIN_TEXT, NULL },      { MADO_PIN_SIGN, "ABC12" },
-    { MADO_PIN_SIGN, "ABCDEFG" }, { MADO_PIN_SIGN, "1234567" }, { MADO_PIN_SIGN, "ABC 123" },
-    { MADO_PIN_SIGN, "ABCDEFGH123456789" }, { MADO_PIN_SIGN, "ÄBC123" },
+    { MADO_PIN_AUTH, "123" },     { MADO_PIN_AUTH, "12345" },
+    { MADO_PIN_AUTH, "12a4" },    { MADO_PIN_TEXT, "" },
+    { MADO_PIN_TEXT, NULL },      { MADO_PIN_SIGN, "ABC12" },
+    { MADO_PIN_SIGN, "ABCDEFG" }, { MADO_PIN_SIGN, "1234567" },
+    { MADO_PIN_SIGN, "ABC 123" }, { MADO_PIN_SIGN, "ABCDEFGH123456789" },
+    { MADO_PIN_SIGN, "ÄBC123" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -332,15 +335,17 @@ test_bad_answers (void)
   /* an inner item longer than its parent */
   expect_read_text_error (number, "FF 20 05 DF 22 09 41 42 43 90 00", MADO_CARD_ERROR_MALFORMED);
   /* invalid UTF-8 in the name */
-  expect_read_text_error (number,
-                          "FF 20 1A DF 22 02 C3 28 DF 23 03 41 42 43 DF 24 08 31 39 38 35 30 34 31 32"
-                          " DF 25 01 32 90 00",
-                          MADO_CARD_ERROR_MALFORMED);
+  expect_read_text_error (
+      number,
+      "FF 20 1A DF 22 02 C3 28 DF 23 03 41 42 43 DF 24 08 31 39 38 35 30 34 31 32"
+      " DF 25 01 32 90 00",
+      MADO_CARD_ERROR_MALFORMED);
   /* a birth date that is no date */
-  expect_read_text_error (number,
-                          "FF 20 1A DF 22 02 41 42 DF 23 03 41 42 43 DF 24 08 31 39 38 35 31 33 34 30"
-                          " DF 25 01 32 90 00",
-                          MADO_CARD_ERROR_MALFORMED);
+  expect_read_text_error (
+      number,
+      "FF 20 1A DF 22 02 41 42 DF 23 03 41 42 43 DF 24 08 31 39 38 35 31 33 34 30"
+      " DF 25 01 32 90 00",
+      MADO_CARD_ERROR_MALFORMED);
   /* an item missing */
   expect_read_text_error (number, "FF 20 09 DF 22 02 41 42 DF 25 01 32 90 00",
                           MADO_CARD_ERROR_MALFORMED);
@@ -349,8 +354,9 @@ test_bad_answers (void)
 static void
 test_certificate_garbage (void)
 {
-  g_autoptr (MadoReader) reader = scripted ("> " SELECT_JPKI "\n< 90 00\n"
-                                            "> 00 B0 8A 00 00 00 00\n< 04 03 01 02 03 FF FF 90 00\n");
+  g_autoptr (MadoReader) reader
+      = scripted ("> " SELECT_JPKI "\n< 90 00\n"
+                  "> 00 B0 8A 00 00 00 00\n< 04 03 01 02 03 FF FF 90 00\n");
   g_autoptr (MadoMynumberCard) card = mado_mynumber_card_new (reader);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) der = mado_mynumber_card_read_certificate (card, MADO_CERT_AUTH, &error);

@@ -8,7 +8,8 @@
 static void
 test_docs_agree (void)
 {
-  g_autofree char *doc_path = g_build_filename (g_getenv ("MADO_SOURCE_DIR"), "docs", "errors.md", NULL);
+  g_autofree char *doc_path
+      = g_build_filename (g_getenv ("MADO_SOURCE_DIR"), "docs", "errors.md", NULL);
   g_autofree char *doc = NULL;
   g_assert_true (g_file_get_contents (doc_path, &doc, NULL, NULL));
 
