@@ -102,12 +102,20 @@ mado_card_attributes_free (MadoCardAttributes *attributes)
   g_free (attributes);
 }
 
+/* Wipes the bytes of @array from @from on (an empty array has no buffer at all). */
+static void
+wipe_from (GByteArray *array, guint from)
+{
+  if (array->data != NULL && array->len > from)
+    explicit_bzero (array->data + from, array->len - from);
+}
+
 static void
 secure_byte_array_free (GByteArray *array)
 {
   if (array == NULL)
     return;
-  explicit_bzero (array->data, array->len);
+  wipe_from (array, 0);
   g_byte_array_unref (array);
 }
 
@@ -390,7 +398,7 @@ read_binary (MadoMynumberCard *self, guint8 p1, guint8 p2, guint32 le, GByteArra
     return FALSE;
   if (sw == MADO_SW_OK || sw == 0x6282)
     return TRUE;
-  explicit_bzero (out->data + before, out->len - before);
+  wipe_from (out, before);
   g_byte_array_set_size (out, before);
   if (sw == 0x6700 && le > SHORT_READ)
     {
@@ -476,7 +484,7 @@ have_first:;
     }
   if (data->len > total)
     {
-      explicit_bzero (data->data + total, data->len - total);
+      wipe_from (data, (guint) total);
       g_byte_array_set_size (data, (guint)total);
     }
   return g_steal_pointer (&data);
