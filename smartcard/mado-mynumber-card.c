@@ -484,7 +484,7 @@ have_first:;
     }
   if (data->len > total)
     {
-      wipe_from (data, (guint) total);
+      wipe_from (data, (guint)total);
       g_byte_array_set_size (data, (guint)total);
     }
   return g_steal_pointer (&data);

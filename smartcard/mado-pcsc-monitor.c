@@ -128,26 +128,6 @@ same_card (const MadoPcscReaderStatus *before, const MadoPcscReaderStatus *now)
   return before->card_present && now->card_present && before->event_count == now->event_count;
 }
 
-static MadoPcscReaderStatus *
-status_copy (const MadoPcscReaderStatus *status)
-{
-  MadoPcscReaderStatus *copy = g_new0 (MadoPcscReaderStatus, 1);
-  copy->name = g_strdup (status->name);
-  copy->card_present = status->card_present;
-  copy->atr = status->atr != NULL ? g_bytes_ref (status->atr) : NULL;
-  copy->event_count = status->event_count;
-  return copy;
-}
-
-static void
-status_free (gpointer data)
-{
-  MadoPcscReaderStatus *status = data;
-  g_free (status->name);
-  g_clear_pointer (&status->atr, g_bytes_unref);
-  g_free (status);
-}
-
 /* Holds no reference on the monitor, so dropping the last one stops the monitor (dispose joins
  * the worker before the object goes away). Batches do hold one. */
 typedef struct
@@ -162,7 +142,8 @@ worker_run (gpointer data)
 {
   Worker *worker = data;
   MadoPcscState before_state = MADO_PCSC_STATE_NO_SERVICE;
-  g_autoptr (GPtrArray) before = g_ptr_array_new_with_free_func (status_free);
+  g_autoptr (GPtrArray) before
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_pcsc_reader_status_free);
 
   while (mado_pcsc_watch_wait (worker->watch, -1) == MADO_PCSC_WATCH_CHANGED)
     {
@@ -212,7 +193,7 @@ worker_run (gpointer data)
       before_state = now_state;
       g_ptr_array_set_size (before, 0);
       for (guint i = 0; i < now->len; i++)
-        g_ptr_array_add (before, status_copy (g_ptr_array_index (now, i)));
+        g_ptr_array_add (before, mado_pcsc_reader_status_copy (g_ptr_array_index (now, i)));
     }
 
   g_free (worker);

@@ -537,10 +537,22 @@ struct _MadoPcscWatch
   gboolean started;
 };
 
-static void
-reader_status_free (gpointer data)
+MadoPcscReaderStatus *
+mado_pcsc_reader_status_copy (const MadoPcscReaderStatus *status)
 {
-  MadoPcscReaderStatus *status = data;
+  MadoPcscReaderStatus *copy = g_new0 (MadoPcscReaderStatus, 1);
+  copy->name = g_strdup (status->name);
+  copy->card_present = status->card_present;
+  copy->atr = status->atr != NULL ? g_bytes_ref (status->atr) : NULL;
+  copy->event_count = status->event_count;
+  return copy;
+}
+
+void
+mado_pcsc_reader_status_free (MadoPcscReaderStatus *status)
+{
+  if (status == NULL)
+    return;
   g_free (status->name);
   g_clear_pointer (&status->atr, g_bytes_unref);
   g_free (status);
@@ -554,7 +566,7 @@ mado_pcsc_watch_new (void)
   g_cond_init (&watch->cond);
   watch->names = g_ptr_array_new_with_free_func (g_free);
   watch->states = g_new0 (SCARD_READERSTATE, 1);
-  watch->readers = g_ptr_array_new_with_free_func (reader_status_free);
+  watch->readers = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_pcsc_reader_status_free);
   watch->state = MADO_PCSC_STATE_NO_SERVICE;
   return watch;
 }
@@ -670,7 +682,8 @@ bytes_equal0 (GBytes *a, GBytes *b)
 static gboolean
 watch_update_view (MadoPcscWatch *watch, MadoPcscState state)
 {
-  g_autoptr (GPtrArray) view = g_ptr_array_new_with_free_func (reader_status_free);
+  g_autoptr (GPtrArray) view
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_pcsc_reader_status_free);
   gboolean changed;
 
   if (state != MADO_PCSC_STATE_NO_SERVICE)

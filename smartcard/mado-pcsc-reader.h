@@ -50,6 +50,9 @@ typedef struct
                           * looks changes it even though card_present stays TRUE */
 } MadoPcscReaderStatus;
 
+MadoPcscReaderStatus *mado_pcsc_reader_status_copy (const MadoPcscReaderStatus *status);
+void mado_pcsc_reader_status_free (MadoPcscReaderStatus *status);
+
 typedef enum
 {
   MADO_PCSC_WATCH_CHANGED,

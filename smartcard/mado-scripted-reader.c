@@ -166,7 +166,8 @@ scripted_transmit (MadoReader *reader, const guint8 *command, gsize command_len,
   const guint8 *r = g_bytes_get_data (step->response, &rlen);
   if (rlen > *response_len)
     rlen = *response_len;
-  memcpy (response, r, rlen);
+  if (rlen > 0)
+    memcpy (response, r, rlen);
   *response_len = rlen;
   return TRUE;
 }

@@ -1082,27 +1082,33 @@ cmd_read_binary (MadoVcard *self, const MadoApdu *apdu, GByteArray *response)
   return SW_OK;
 }
 
+/* VERIFY and COMPUTE DIGITAL SIGNATURE name their key the same way: P1 00, and P2 80 for the
+ * current EF (selected by FID) or 80|SFI. @not_found: the status word for an unknown SFI. */
 static guint16
-cmd_verify (MadoVcard *self, const MadoApdu *apdu)
+key_reference (MadoVcard *self, const MadoApdu *apdu, guint16 not_found, Ef **ef)
 {
-  Ef *ef;
-
   if (apdu->p1 != 0x00)
     return SW_WRONG_P1P2;
   if (apdu->p2 == 0x80)
     {
-      ef = self->current_ef;
-      if (ef == NULL)
-        return SW_NO_CURRENT_EF;
+      *ef = self->current_ef;
+      return *ef != NULL ? SW_OK : SW_NO_CURRENT_EF;
     }
-  else if ((apdu->p2 & 0xE0) == 0x80)
+  if ((apdu->p2 & 0xE0) == 0x80)
     {
-      ef = ef_by_sfi (self, apdu->p2 & 0x1F);
-      if (ef == NULL)
-        return SW_REF_NOT_FOUND;
+      *ef = ef_by_sfi (self, apdu->p2 & 0x1F);
+      return *ef != NULL ? SW_OK : not_found;
     }
-  else
-    return SW_WRONG_P1P2;
+  return SW_WRONG_P1P2;
+}
+
+static guint16
+cmd_verify (MadoVcard *self, const MadoApdu *apdu)
+{
+  Ef *ef = NULL;
+  guint16 sw = key_reference (self, apdu, SW_REF_NOT_FOUND, &ef);
+  if (sw != SW_OK)
+    return sw;
   if (ef->kind != EF_PIN)
     return SW_REF_NOT_FOUND;
 
@@ -1142,24 +1148,10 @@ cmd_verify (MadoVcard *self, const MadoApdu *apdu)
 static guint16
 cmd_compute_signature (MadoVcard *self, const MadoApdu *apdu, GByteArray *response)
 {
-  Ef *ef;
-
-  if (apdu->p1 != 0x00)
-    return SW_WRONG_P1P2;
-  if (apdu->p2 == 0x80)
-    {
-      ef = self->current_ef;
-      if (ef == NULL)
-        return SW_NO_CURRENT_EF;
-    }
-  else if ((apdu->p2 & 0xE0) == 0x80)
-    {
-      ef = ef_by_sfi (self, apdu->p2 & 0x1F);
-      if (ef == NULL)
-        return SW_FILE_NOT_FOUND;
-    }
-  else
-    return SW_WRONG_P1P2;
+  Ef *ef = NULL;
+  guint16 sw = key_reference (self, apdu, SW_FILE_NOT_FOUND, &ef);
+  if (sw != SW_OK)
+    return sw;
   if (ef->kind != EF_PRIVATE_KEY)
     return SW_INCOMPATIBLE_FILE;
   if (!access_granted (self, ef->access))

@@ -18,7 +18,7 @@ openssl x509 -inform DER -in "$(profile_path auth_cert)" -pubkey -noout >"$WORK/
   || openssl x509 -in "$(profile_path auth_cert)" -pubkey -noout >"$WORK/pub.pem"
 printf '\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff' >"$WORK/challenge"
 check "auth: openssl verifies the card's signature" \
-  openssl dgst -sha256 -verify "$WORK/pub.pem" -signature "$WORK/sig" "$WORK/challenge"
+  bash -c 'openssl dgst -sha256 -verify "$1" -signature "$2" "$3" >/dev/null' _ "$WORK/pub.pem" "$WORK/sig" "$WORK/challenge"
 
 with_pin 1234 auth --json
 expect_rc 0 "auth with a random challenge"

@@ -25,8 +25,8 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   if (card == NULL)
     {
       g_autoptr (GKeyFile) key_file = g_key_file_new ();
-      g_assert_true (g_key_file_load_from_data (key_file, profile, sizeof profile - 1,
-                                                G_KEY_FILE_NONE, NULL));
+      g_assert_true (
+          g_key_file_load_from_data (key_file, profile, sizeof profile - 1, G_KEY_FILE_NONE, NULL));
       card = mado_vcard_new_from_key_file (key_file, NULL, NULL);
       g_assert_nonnull (card);
     }
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   volatile gsize sink = 0;
   while (size >= 2)
     {
-      gsize len = ((gsize) data[0] << 8) | data[1];
+      gsize len = ((gsize)data[0] << 8) | data[1];
       data += 2;
       size -= 2;
       if (len > size)
@@ -54,6 +54,6 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       data += len;
       size -= len;
     }
-  (void) sink;
+  (void)sink;
   return 0;
 }

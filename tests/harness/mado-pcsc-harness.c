@@ -42,3 +42,21 @@ mado_pcsc_harness_command (const char *command, GError **error)
     }
   return TRUE;
 }
+
+void
+mado_pcsc_harness_run (const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  mado_pcsc_harness_command (command, &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+mado_pcsc_harness_test_init (int *argc, char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (mado_pcsc_harness_available ())
+    return TRUE;
+  g_print ("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
+  return FALSE;
+}

@@ -20,4 +20,11 @@ gboolean mado_pcsc_harness_available (void);
  * change, at most a few seconds); run it from a thread when a main loop must keep turning. */
 gboolean mado_pcsc_harness_command (const char *command, GError **error);
 
+/* For tests: runs @command and fails the test if it fails. */
+void mado_pcsc_harness_run (const char *command);
+
+/* g_test_init(), then FALSE (after a TAP skip line) when not under `pcsc-env.sh run`: the test's
+ * main() then returns 77. */
+gboolean mado_pcsc_harness_test_init (int *argc, char ***argv);
+
 G_END_DECLS

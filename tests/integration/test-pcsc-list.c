@@ -10,14 +10,6 @@
 #include "mado-pcsc-reader.h"
 
 static void
-harness (const char *command)
-{
-  g_autoptr (GError) error = NULL;
-  mado_pcsc_harness_command (command, &error);
-  g_assert_no_error (error);
-}
-
-static void
 test_list_ready (void)
 {
   g_autoptr (GError) error = NULL;
@@ -64,7 +56,7 @@ test_list_no_service (void)
   g_autoptr (GError) error = NULL;
   MadoPcscState state = MADO_PCSC_STATE_READY;
 
-  harness ("stop-pcscd");
+  mado_pcsc_harness_run ("stop-pcscd");
 
   g_autoptr (GPtrArray) readers = mado_pcsc_list_readers (&state, &error);
   g_assert_no_error (error);
@@ -78,7 +70,7 @@ test_list_no_service (void)
   g_clear_error (&error);
 
   /* And back: a new pcscd on the same socket path is found again. */
-  harness ("start-pcscd");
+  mado_pcsc_harness_run ("start-pcscd");
   g_autoptr (GPtrArray) back = mado_pcsc_list_readers (&state, &error);
   g_assert_no_error (error);
   g_assert_cmpint (state, ==, MADO_PCSC_STATE_READY);
@@ -88,13 +80,8 @@ test_list_no_service (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (!mado_pcsc_harness_available ())
-    {
-      g_print ("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
-      return 77;
-    }
+  if (!mado_pcsc_harness_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_func ("/pcsc/list/ready", test_list_ready);
   g_test_add_func ("/pcsc/open/errors", test_open_errors);

@@ -257,13 +257,8 @@ test_monitor_unref_running (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (!mado_pcsc_harness_available ())
-    {
-      g_print ("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
-      return 77;
-    }
+  if (!mado_pcsc_harness_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_func ("/pcsc/monitor/restart", test_monitor_restart);
   g_test_add_func ("/pcsc/monitor/unref-running", test_monitor_unref_running);

@@ -15,14 +15,6 @@
 
 #define R0 MADO_PCSC_HARNESS_READER_0
 
-static void
-harness (const char *command)
-{
-  g_autoptr (GError) error = NULL;
-  mado_pcsc_harness_command (command, &error);
-  g_assert_no_error (error);
-}
-
 /* The other party: its own context and connection, which resets the card. */
 static void
 reset_from_elsewhere (gboolean by_reconnect)
@@ -70,7 +62,7 @@ test_reset_transmit (gconstpointer data)
   gboolean by_reconnect = GPOINTER_TO_INT (data);
   g_autoptr (GError) error = NULL;
 
-  harness ("insert 0");
+  mado_pcsc_harness_run ("insert 0");
   g_autoptr (MadoReader) reader = mado_pcsc_reader_open (R0, &error);
   g_assert_no_error (error);
   g_assert_true (transceive (reader, &error));
@@ -88,7 +80,7 @@ test_reset_transmit (gconstpointer data)
   g_assert_nonnull (mado_reader_get_atr (reader));
 
   g_clear_object (&reader);
-  harness ("remove 0");
+  mado_pcsc_harness_run ("remove 0");
 }
 
 static void
@@ -96,7 +88,7 @@ test_reset_begin_transaction (void)
 {
   g_autoptr (GError) error = NULL;
 
-  harness ("insert 0");
+  mado_pcsc_harness_run ("insert 0");
   g_autoptr (MadoReader) reader = mado_pcsc_reader_open (R0, &error);
   g_assert_no_error (error);
 
@@ -112,7 +104,7 @@ test_reset_begin_transaction (void)
   mado_reader_end_transaction (reader);
 
   g_clear_object (&reader);
-  harness ("remove 0");
+  mado_pcsc_harness_run ("remove 0");
 }
 
 static void
@@ -120,14 +112,14 @@ test_removed (void)
 {
   g_autoptr (GError) error = NULL;
 
-  harness ("insert 0");
+  mado_pcsc_harness_run ("insert 0");
   g_autoptr (MadoReader) reader = mado_pcsc_reader_open (NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (mado_reader_get_name (reader), ==, R0);
   g_assert_true (transceive (reader, &error));
   g_assert_no_error (error);
 
-  harness ("remove 0");
+  mado_pcsc_harness_run ("remove 0");
   g_assert_false (transceive (reader, &error));
   g_assert_error (error, MADO_CARD_ERROR, MADO_CARD_ERROR_CARD_REMOVED);
   g_clear_error (&error);
@@ -138,13 +130,8 @@ test_removed (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (!mado_pcsc_harness_available ())
-    {
-      g_print ("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
-      return 77;
-    }
+  if (!mado_pcsc_harness_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_data_func ("/pcsc/reset/transmit-after-disconnect-reset", GINT_TO_POINTER (FALSE),
                         test_reset_transmit);

@@ -19,14 +19,6 @@
 /* Generous bounds for a loaded CI machine; the typical figures are far lower. */
 #define CANCEL_BOUND_USEC (1500 * G_TIME_SPAN_MILLISECOND)
 
-static void
-harness (const char *command)
-{
-  g_autoptr (GError) error = NULL;
-  mado_pcsc_harness_command (command, &error);
-  g_assert_no_error (error);
-}
-
 typedef struct
 {
   const char *reader_name;
@@ -55,7 +47,7 @@ test_wait_insert_later (void)
   GThread *thread = g_thread_new ("wait", wait_thread, &job);
 
   /* The waiter is blocked (or about to be) on two empty readers; a card arrives in slot 1. */
-  harness ("insert 1");
+  mado_pcsc_harness_run ("insert 1");
   g_thread_join (thread);
   g_assert_no_error (job.error);
   g_assert_nonnull (job.reader);
@@ -67,7 +59,7 @@ test_wait_insert_later (void)
   /* A named reader ignores the card in the other one. */
   WaitJob named = { R0, 20000, NULL, NULL, NULL, 0 };
   thread = g_thread_new ("wait", wait_thread, &named);
-  harness ("insert 0");
+  mado_pcsc_harness_run ("insert 0");
   g_thread_join (thread);
   g_assert_no_error (named.error);
   g_assert_cmpstr (mado_reader_get_name (named.reader), ==, R0);
@@ -80,8 +72,8 @@ test_wait_insert_later (void)
   g_assert_nonnull (reader);
   g_clear_object (&reader);
 
-  harness ("remove 0");
-  harness ("remove 1");
+  mado_pcsc_harness_run ("remove 0");
+  mado_pcsc_harness_run ("remove 1");
 }
 
 typedef struct
@@ -171,7 +163,7 @@ test_wait_timeout (void)
 static void
 test_wait_across_restart (void)
 {
-  harness ("stop-pcscd");
+  mado_pcsc_harness_run ("stop-pcscd");
 
   /* pcscd down: times out saying so. */
   g_autoptr (GError) error = NULL;
@@ -182,26 +174,21 @@ test_wait_across_restart (void)
   /* Waiting while pcscd is down; it comes back, a card goes in. */
   WaitJob job = { NULL, 20000, NULL, NULL, NULL, 0 };
   GThread *thread = g_thread_new ("wait", wait_thread, &job);
-  harness ("start-pcscd");
-  harness ("insert 0");
+  mado_pcsc_harness_run ("start-pcscd");
+  mado_pcsc_harness_run ("insert 0");
   g_thread_join (thread);
   g_assert_no_error (job.error);
   g_assert_nonnull (job.reader);
   g_assert_cmpstr (mado_reader_get_name (job.reader), ==, R0);
   g_clear_object (&job.reader);
-  harness ("remove 0");
+  mado_pcsc_harness_run ("remove 0");
 }
 
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (!mado_pcsc_harness_available ())
-    {
-      g_print ("1..0 # SKIP not running under tests/harness/pcsc-env.sh run\n");
-      return 77;
-    }
+  if (!mado_pcsc_harness_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_func ("/pcsc/wait/insert-later", test_wait_insert_later);
   g_test_add_func ("/pcsc/wait/cancel", test_wait_cancel);
