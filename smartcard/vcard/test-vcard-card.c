@@ -15,6 +15,7 @@
 
 #include "mado-tlv.h"
 #include "mado-vcard-ber.h"
+#include "mado-mynumber-card.h"
 #include "mado-vcard-card.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
@@ -895,29 +896,13 @@ test_second_resident (void)
   assert_mem (a->data + 3, 12, "283348370024", 12);
 }
 
-/* The individual numbers of the test residents have valid check digits. */
-static gboolean
-check_digit_ok (const char *n)
-{
-  int sum = 0;
-  for (int i = 1; i <= 11; i++)
-    {
-      int p = n[11 - i] - '0';
-      int q = i <= 6 ? i + 1 : i - 5;
-      sum += p * q;
-    }
-  int r = sum % 11;
-  int check = r <= 1 ? 0 : 11 - r;
-  return n[11] - '0' == check;
-}
-
 static void
 test_individual_numbers (void)
 {
-  g_assert_true (check_digit_ok ("314792789018"));
-  g_assert_true (check_digit_ok ("283348370024"));
-  g_assert_false (check_digit_ok ("314792789019"));
-  g_assert_true (check_digit_ok ("123456789018")); /* the well-known example */
+  g_assert_true (mado_individual_number_is_valid ("314792789018"));
+  g_assert_true (mado_individual_number_is_valid ("283348370024"));
+  g_assert_false (mado_individual_number_is_valid ("314792789019"));
+  g_assert_true (mado_individual_number_is_valid ("123456789018")); /* the well-known example */
 }
 
 /* --- fixture ------------------------------------------------------------------------------------

@@ -210,10 +210,13 @@ ca_issue ()
 
 # --- one function per certificate ---------------------------------------------------------------
 
-make_auth_root ()
+# make_root KIND SUBJECT — a self-signed J-LIS-shaped root (KIND auth or sign): RSA-2048,
+# critical CA:TRUE and keyCertSign+cRLSign, SAN dirName C=JP, O=公的個人認証サービス, 10 years.
+make_root ()
 {
-  ca_init auth
-  new_rsa_key "$out/auth-ca.key"
+  local kind=$1 subject=$2
+  ca_init "$kind"
+  new_rsa_key "$out/$kind-ca.key"
   {
     cat <<EOF
 [ext]
@@ -223,27 +226,19 @@ subjectKeyIdentifier = hash
 subjectAltName = ASN1:SEQUENCE:jpki_gn
 EOF
     jpki_general_names_section
-  } >"$out/ca/auth/root-ext.cnf"
-  ca_issue auth "$AUTH_ROOT_SUBJ" "$out/auth-ca.key" "$out/ca/auth/root-ext.cnf" \
-    "$(asn1_time "$today")" "$(asn1_time "$today + 10 years")" "$out/auth-ca.pem"
+  } >"$out/ca/$kind/root-ext.cnf"
+  ca_issue "$kind" "$subject" "$out/$kind-ca.key" "$out/ca/$kind/root-ext.cnf" \
+    "$(asn1_time "$today")" "$(asn1_time "$today + 10 years")" "$out/$kind-ca.pem"
+}
+
+make_auth_root ()
+{
+  make_root auth "$AUTH_ROOT_SUBJ"
 }
 
 make_sign_root ()
 {
-  ca_init sign
-  new_rsa_key "$out/sign-ca.key"
-  {
-    cat <<EOF
-[ext]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-subjectAltName = ASN1:SEQUENCE:jpki_gn
-EOF
-    jpki_general_names_section
-  } >"$out/ca/sign/root-ext.cnf"
-  ca_issue sign "$SIGN_ROOT_SUBJ" "$out/sign-ca.key" "$out/ca/sign/root-ext.cnf" \
-    "$(asn1_time "$today")" "$(asn1_time "$today + 10 years")" "$out/sign-ca.pem"
+  make_root sign "$SIGN_ROOT_SUBJ"
 }
 
 # make_auth_ee RESIDENT_DIR AUTH_ID — 利用者証明用電子証明書: C=JP, CN=<opaque id>, no SAN.
