@@ -40,6 +40,14 @@ enum
 
 static guint signals[N_SIGNALS];
 
+enum
+{
+  PROP_STATE = 1,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
 typedef struct
 {
   guint signal;
@@ -99,7 +107,8 @@ batch_dispatch (gpointer data)
       if (event->signal == SIGNAL_STATE_CHANGED)
         {
           self->state = event->state;
-          g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (int)event->state);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+          g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, event->state);
         }
       else if (event->signal == SIGNAL_CARD_INSERTED)
         g_signal_emit (self, signals[SIGNAL_CARD_INSERTED], 0, event->reader, event->atr);
@@ -273,16 +282,38 @@ mado_pcsc_monitor_finalize (GObject *object)
 }
 
 static void
+mado_pcsc_monitor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  MadoPcscMonitor *self = MADO_PCSC_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 mado_pcsc_monitor_class_init (MadoPcscMonitorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = mado_pcsc_monitor_dispose;
   object_class->finalize = mado_pcsc_monitor_finalize;
+  object_class->get_property = mado_pcsc_monitor_get_property;
+
+  /* The reader service as last reported on the main context; notifies with "state-changed". */
+  properties[PROP_STATE]
+      = g_param_spec_enum ("state", NULL, NULL, MADO_TYPE_PCSC_STATE, MADO_PCSC_STATE_NO_SERVICE,
+                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_STATE_CHANGED]
       = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                      NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+                      NULL, G_TYPE_NONE, 1, MADO_TYPE_PCSC_STATE);
   signals[SIGNAL_READER_ADDED]
       = g_signal_new ("reader-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -537,6 +537,11 @@ struct _MadoPcscWatch
   gboolean started;
 };
 
+G_DEFINE_ENUM_TYPE (MadoPcscState, mado_pcsc_state,
+                    G_DEFINE_ENUM_VALUE (MADO_PCSC_STATE_NO_SERVICE, "no-service"),
+                    G_DEFINE_ENUM_VALUE (MADO_PCSC_STATE_NO_READERS, "no-readers"),
+                    G_DEFINE_ENUM_VALUE (MADO_PCSC_STATE_READY, "ready"))
+
 MadoPcscReaderStatus *
 mado_pcsc_reader_status_copy (const MadoPcscReaderStatus *status)
 {

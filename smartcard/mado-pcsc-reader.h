@@ -17,6 +17,10 @@ typedef enum
   MADO_PCSC_STATE_READY,
 } MadoPcscState;
 
+/* The enum's GType, for properties and signals (a screen binds to the monitor's "state"). */
+GType mado_pcsc_state_get_type (void);
+#define MADO_TYPE_PCSC_STATE (mado_pcsc_state_get_type ())
+
 GPtrArray *mado_pcsc_list_readers (MadoPcscState *state, GError **error);
 
 #define MADO_TYPE_PCSC_READER (mado_pcsc_reader_get_type ())

@@ -41,9 +41,12 @@ state_name (int state)
 }
 
 static void
-on_state_changed (MadoPcscMonitor *monitor, int state, Fixture *fx)
+on_state_changed (MadoPcscMonitor *monitor, MadoPcscState state, Fixture *fx)
 {
+  MadoPcscState property = MADO_PCSC_STATE_NO_SERVICE;
+  g_object_get (monitor, "state", &property, NULL);
   g_assert_cmpint (mado_pcsc_monitor_get_state (monitor), ==, state);
+  g_assert_cmpint (property, ==, state); /* the property a screen binds to follows */
   g_ptr_array_add (fx->events, g_strdup_printf ("state %s", state_name (state)));
 }
 
