@@ -414,6 +414,19 @@ out:
   return error != NULL ? fail (error) : 0;
 }
 
+/* The card's sex code as a person reads it (JIS X 0303 codes; 9 = not applicable). */
+static const char *
+sex_label (const char *code)
+{
+  if (g_strcmp0 (code, "1") == 0)
+    return _ ("男");
+  if (g_strcmp0 (code, "2") == 0)
+    return _ ("女");
+  if (g_strcmp0 (code, "9") == 0)
+    return _ ("適用不能");
+  return _ ("不明");
+}
+
 static int
 cmd_read_text (Options *o)
 {
@@ -455,7 +468,7 @@ cmd_read_text (Options *o)
       printf (_ ("氏名: %s\n"), attrs->name);
       printf (_ ("住所: %s\n"), attrs->address);
       printf (_ ("生年月日: %s\n"), attrs->birth_date);
-      printf (_ ("性別: %s\n"), attrs->sex);
+      printf (_ ("性別: %s (%s)\n"), sex_label (attrs->sex), attrs->sex);
       printf (_ ("個人番号: %s\n"), number);
     }
 

@@ -42,6 +42,7 @@ expect_rc 2 "read-text without a terminal or --pin-stdin refuses"
 with_pin 1234 read-text
 expect_rc 0 "read-text (human)"
 check "human output names the person" grep -q "氏名: 窓口　花子" <<<"$OUT"
+check "human output shows the sex as a word" grep -q "性別: 女 (2)" <<<"$OUT"
 check "human output masks the number" grep -q "個人番号: \*\*\*\*\*\*\*\*9018" <<<"$OUT"
 
 # A contactless reader without extended length: the emulator refuses extended APDUs with 67 00.
