@@ -58,8 +58,9 @@ f = p["floor"]["apdu_round_trip_ms"]
 print(f"floor: one APDU through pcscd            {f:.4f} ms (median of {p['floor']['runs']})")
 for k in ("read_text", "read_text_short_apdus", "authenticate"):
     x = p[k]
-    print(f"in-process {k:24s} {x['apdus']:3d} APDUs {x['bytes_sent']:5d} B out {x['bytes_received']:6d} B in  "
-          f"wall {x['wall_ms']:.3f} ms  host/APDU {x['host_ms_per_apdu']:.4f} ms")
+    print(f"in-process {k:22s} {x['apdus']:2d} APDUs {x['bytes_sent']:4d} B out {x['bytes_received']:5d} B in  "
+          f"open {x['open_ms']:.3f} ms  flow {x['flow_ms']:.3f} ms  per APDU {x['ms_per_apdu']:.4f} ms "
+          f"(floor +{x['ms_per_apdu'] - f:.4f})  ours/APDU {x['host_ms_per_apdu']:.4f} ms")
 print(f"mado-card read-text   {m['read_text']['apdus']:3d} APDUs  wall {m['read_text']['wall_ms']:7.2f} ms  peak RSS {m['read_text']['peak_rss_kb']} kB")
 print(f"mado-card auth        {m['auth']['apdus']:3d} APDUs  wall {m['auth']['wall_ms']:7.2f} ms  peak RSS {m['auth']['peak_rss_kb']} kB")
 print(f"mado-card certs (no PIN, 3 certs) {m['certs_no_pin']['apdus']} APDUs")
