@@ -21,6 +21,24 @@ static const MadoConfigKey schema[] = {
     "them; off: never send them (some contactless readers)" },
   { "card", "trace", MADO_CONFIG_BOOLEAN, "false", NULL, 0, 0,
     "print each APDU's header, lengths and status word (never PINs or personal data)" },
+  { "identity", "trust-dir", MADO_CONFIG_STRING, "/etc/madoguchi/trust", NULL, 0, 0,
+    "directory of the trusted JPKI roots (PEM or DER); in production every one must be pinned" },
+  { "identity", "pinned-roots", MADO_CONFIG_LIST, "", NULL, 0, 0,
+    "SHA-256 fingerprints of the J-LIS roots to trust, separated by ';'" },
+  { "identity", "crl", MADO_CONFIG_LIST, "", NULL, 0, 0,
+    "CRL files (DER or PEM) as J-LIS hands them to registered verifiers, separated by ';'" },
+  { "identity", "crl-index-dir", MADO_CONFIG_STRING, "", NULL, 0, 0,
+    "where CRL indexes are kept; empty: $XDG_STATE_HOME/madoguchi/crl" },
+  { "identity", "ocsp-url", MADO_CONFIG_STRING, "", NULL, 0, 0,
+    "the OCSP responder to ask; empty: none" },
+  { "identity", "ocsp-allowed-urls", MADO_CONFIG_LIST, "", NULL, 0, 0,
+    "URL prefixes an OCSP request may go to, separated by ';'" },
+  { "identity", "ocsp-timeout-ms", MADO_CONFIG_INTEGER, "5000", NULL, 100, 60000,
+    "how long an OCSP exchange may take before the answer is unknown" },
+  { "identity", "max-clock-skew-seconds", MADO_CONFIG_INTEGER, "300", NULL, 0, 86400,
+    "how far this clock may differ from the registry's (and OCSP times from ours)" },
+  { "identity", "nonce-ttl-seconds", MADO_CONFIG_INTEGER, "120", NULL, 10, 3600,
+    "how long a login challenge stays usable" },
   { NULL, NULL, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -60,6 +78,7 @@ validate (const MadoConfigKey *k, const char *value, const char *where, GError *
   switch (k->type)
     {
     case MADO_CONFIG_STRING:
+    case MADO_CONFIG_LIST:
       return TRUE;
     case MADO_CONFIG_BOOLEAN:
       if (g_str_equal (value, "true") || g_str_equal (value, "false"))
@@ -210,6 +229,21 @@ gint64
 mado_config_get_integer (MadoConfig *config, const char *section, const char *key)
 {
   return g_ascii_strtoll (mado_config_get_string (config, section, key), NULL, 10);
+}
+
+GStrv
+mado_config_get_list (MadoConfig *config, const char *section, const char *key)
+{
+  const char *value = mado_config_get_string (config, section, key);
+  g_auto (GStrv) parts = g_strsplit (value != NULL ? value : "", ";", -1);
+  g_autoptr (GStrvBuilder) out = g_strv_builder_new ();
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (out, parts[i]);
+    }
+  return g_strv_builder_end (out);
 }
 
 gboolean

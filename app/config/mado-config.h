@@ -22,6 +22,7 @@ typedef enum
   MADO_CONFIG_BOOLEAN,
   MADO_CONFIG_INTEGER,
   MADO_CONFIG_CHOICE, /* one of a '|'-separated list */
+  MADO_CONFIG_LIST,   /* strings separated by ';' (GKeyFile lists) */
 } MadoConfigType;
 
 typedef struct
@@ -56,6 +57,8 @@ const char *mado_config_get_path (MadoConfig *config);
 const char *mado_config_get_string (MadoConfig *config, const char *section, const char *key);
 gboolean mado_config_get_boolean (MadoConfig *config, const char *section, const char *key);
 gint64 mado_config_get_integer (MadoConfig *config, const char *section, const char *key);
+/* A list key's items (empty items dropped, each stripped); a new array, never NULL. */
+GStrv mado_config_get_list (MadoConfig *config, const char *section, const char *key);
 
 /* A flag's override, validated like the file's values. */
 gboolean mado_config_set (MadoConfig *config, const char *section, const char *key,

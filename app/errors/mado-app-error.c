@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mado-card-error.h"
+#include "mado-identity-error.h"
 
 G_DEFINE_QUARK (mado - app - error - quark, mado_app_error)
 
@@ -84,6 +85,38 @@ static const MadoErrorEntry catalogue[] = {
   { "card.script-mismatch", mado_card_error_quark, MADO_CARD_ERROR_SCRIPT_MISMATCH, 26,
     N_ ("試験用の記録リーダーが想定外のコマンドを受けました"),
     N_ ("試験の記録 (transcript) とドライバーの動きを見比べてください (試験専用)。") },
+
+  { "identity.trust-store", mado_identity_error_quark, MADO_IDENTITY_ERROR_TRUST_STORE, 30,
+    N_ ("信頼する認証局 (トラストストア) を読み込めません"),
+    N_ ("[identity] trust-dir の証明書と pinned-roots の指紋を確かめてください。本番モードでは固定 "
+        "(pin) された J-LIS のルートだけを信頼します。") },
+  { "identity.crl", mado_identity_error_quark, MADO_IDENTITY_ERROR_CRL, 31,
+    N_ ("失効リスト (CRL) を読めません"),
+    N_ ("J-LIS から受け取った CRL "
+        "ファイルが壊れていないか、発行した認証局が信頼されているか確かめてください。") },
+  { "identity.crl-index", mado_identity_error_quark, MADO_IDENTITY_ERROR_CRL_INDEX, 32,
+    N_ ("失効リストの索引が壊れています"),
+    N_ ("索引を消して CRL から作り直してください (--crl FILE)。") },
+  { "identity.crl-not-newer", mado_identity_error_quark, MADO_IDENTITY_ERROR_CRL_NOT_NEWER, 33,
+    N_ ("この失効リストは索引にあるものより新しくありません"),
+    N_ ("新しい CRL を J-LIS から受け取ってください。今の索引はそのまま使われます。") },
+  { "identity.nonce", mado_identity_error_quark, MADO_IDENTITY_ERROR_NONCE, 34,
+    N_ ("認証のチャレンジが無効です"), N_ ("最初から本人確認をやり直してください。") },
+  { "identity.ocsp-not-allowed", mado_identity_error_quark, MADO_IDENTITY_ERROR_OCSP_NOT_ALLOWED,
+    35, N_ ("許可されていない OCSP レスポンダーです"),
+    N_ ("[identity] ocsp-allowed-urls に載っているレスポンダーだけを使えます。") },
+  { "identity.revoked", mado_identity_error_quark, MADO_IDENTITY_ERROR_REVOKED, 36,
+    N_ ("この電子証明書は失効しています"),
+    N_ ("住所・氏名の変更などで失効した可能性があります。市区町村の窓口で電子証明書の更新を受けてく"
+        "ださい。") },
+  { "identity.invalid", mado_identity_error_quark, MADO_IDENTITY_ERROR_INVALID, 37,
+    N_ ("この電子証明書は有効ではありません"),
+    N_ ("期限切れ・発行元不明・改ざんなどの理由が表示されています。窓口で確認を受けてください。") },
+  { "identity.unknown", mado_identity_error_quark, MADO_IDENTITY_ERROR_UNKNOWN, 38,
+    N_ ("電子証明書の失効を確認できません"),
+    N_ ("失効情報 (CRL・OCSP) "
+        "や時計を確かめられないため、本人確認はできません。しばらくしてからお試しいただくか、窓口へ"
+        "お越しください。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

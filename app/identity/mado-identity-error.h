@@ -15,12 +15,16 @@ GQuark mado_identity_error_quark (void);
 
 typedef enum
 {
-  MADO_IDENTITY_ERROR_TRUST_STORE = 1, /* trust dir unreadable, a root not pinned in production */
-  MADO_IDENTITY_ERROR_CRL,             /* a CRL file unreadable, malformed, or its signature bad */
-  MADO_IDENTITY_ERROR_CRL_INDEX,       /* a CRL index file corrupt or of another version */
-  MADO_IDENTITY_ERROR_CRL_NOT_NEWER,   /* a CRL older than (or as old as) the indexed one */
-  MADO_IDENTITY_ERROR_NONCE,           /* a nonce unknown, already used or expired */
-  MADO_IDENTITY_ERROR_OCSP_NOT_ALLOWED,/* an OCSP URL outside the allow-list */
+  MADO_IDENTITY_ERROR_TRUST_STORE = 1,  /* trust dir unreadable, a root not pinned in production */
+  MADO_IDENTITY_ERROR_CRL,              /* a CRL file unreadable, malformed, or its signature bad */
+  MADO_IDENTITY_ERROR_CRL_INDEX,        /* a CRL index file corrupt or of another version */
+  MADO_IDENTITY_ERROR_CRL_NOT_NEWER,    /* a CRL older than (or as old as) the indexed one */
+  MADO_IDENTITY_ERROR_NONCE,            /* a nonce unknown, already used or expired */
+  MADO_IDENTITY_ERROR_OCSP_NOT_ALLOWED, /* an OCSP URL outside the allow-list */
+  /* A verdict that is not valid, reported at a command's or a screen's boundary. */
+  MADO_IDENTITY_ERROR_REVOKED,
+  MADO_IDENTITY_ERROR_INVALID,
+  MADO_IDENTITY_ERROR_UNKNOWN,
 } MadoIdentityError;
 
 G_END_DECLS

@@ -3,7 +3,7 @@
 
 #include "mado-identity-error.h"
 
-G_DEFINE_QUARK (mado-identity-error-quark, mado_identity_error)
+G_DEFINE_QUARK (mado - identity - error - quark, mado_identity_error)
 
 static const struct
 {

@@ -4,6 +4,7 @@
  */
 #include "mado-app-error.h"
 #include "mado-card-error.h"
+#include "mado-identity-error.h"
 
 static void
 test_docs_agree (void)
@@ -37,6 +38,13 @@ test_card_domain_complete (void)
       g_autoptr (GError) e = g_error_new_literal (MADO_CARD_ERROR, code, "x");
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 10);
+    }
+  for (int code = MADO_IDENTITY_ERROR_TRUST_STORE; code <= MADO_IDENTITY_ERROR_UNKNOWN; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_IDENTITY_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
+      g_assert_cmpint (mado_error_exit_code (e), >=, 30);
+      g_assert_cmpint (mado_error_exit_code (e), <=, 39);
     }
   g_autoptr (GError) other = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_NOENT, "x");
   g_assert_cmpint (mado_error_exit_code (other), ==, 1);

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-card-link.h — a card link (../shared/DESIGN.md): the pair (issuer key identifier from the
+ * certificate's authority key identifier, serial number); hashed, SHA-256 over the key
+ * identifier bytes followed by the serial's big-endian magnitude bytes, as lowercase hex.
+ */
+#pragma once
+
+#include <glib.h>
+#include <openssl/x509.h>
+
+G_BEGIN_DECLS
+
+/* The pair. Fails (NULL) when the certificate has no authority key identifier. */
+gboolean mado_card_link_get (X509 *certificate, GBytes **key_identifier, GBytes **serial);
+/* The hash, 64 lowercase hex digits; NULL without an authority key identifier. */
+char *mado_card_link_hash (X509 *certificate);
+char *mado_card_link_hash_der (GBytes *certificate_der);
+
+G_END_DECLS
