@@ -170,7 +170,9 @@ usage_ok (X509 *cert, MadoCertPurpose purpose, const char **why)
   if (purpose == MADO_CERT_PURPOSE_SIGN)
     need |= KU_NON_REPUDIATION;
 
-  if (X509_check_ca (cert) != 0)
+  /* basicConstraints cA itself, whatever the key usage says (X509_check_ca() answers 0 for a
+   * CA whose key usage lacks keyCertSign) */
+  if ((X509_get_extension_flags (cert) & EXFLAG_CA) != 0 || X509_check_ca (cert) != 0)
     {
       *why = "an end-entity certificate must not be a CA";
       return FALSE;
