@@ -22,7 +22,11 @@
 
 #include "mado-app-error.h"
 #include "mado-card-error.h"
+#include "mado-challenge.h"
 #include "mado-config.h"
+#include "mado-identity-error.h"
+#include "mado-identity-setup.h"
+#include "mado-jpki-attributes.h"
 #include "mado-mynumber-card.h"
 #include "mado-pcsc-monitor.h"
 #include "mado-pcsc-reader.h"
@@ -50,6 +54,11 @@ typedef struct
   char *out_dir;
   char *challenge_hex;
   int count;
+  char *trust_dir;
+  char **crls;
+  char *ocsp_url;
+  char *at;
+  gboolean compare_text;
 
   MadoConfig *config;
   gint64 started_usec;
@@ -62,6 +71,10 @@ options_clear (Options *o)
   g_free (o->reader);
   g_free (o->out_dir);
   g_free (o->challenge_hex);
+  g_free (o->trust_dir);
+  g_strfreev (o->crls);
+  g_free (o->ocsp_url);
+  g_free (o->at);
   g_clear_pointer (&o->config, mado_config_free);
 }
 
@@ -755,6 +768,308 @@ cmd_watch (Options *o)
   return 0;
 }
 
+/* ---- identity: verify, login ------------------------------------------------------------ */
+
+/* The verifier the configuration and the flags describe; built before the card is touched, so
+ * a trust store that production mode refuses stops the command at start. */
+static MadoCertVerifier *
+identity_verifier (Options *o, GError **error)
+{
+  g_autoptr (MadoClock) clock = NULL;
+  if (o->at != NULL)
+    {
+      gint64 at = 0;
+      if (!mado_time_parse (o->at, &at, error))
+        {
+          (*error)->domain = MADO_APP_ERROR;
+          (*error)->code = MADO_APP_ERROR_USAGE;
+          return NULL;
+        }
+      clock = mado_fixed_clock_new (at);
+    }
+  MadoIdentityOverrides overrides = {
+    .trust_dir = o->trust_dir,
+    .extra_crls = (const char *const *)o->crls,
+    .ocsp_url = o->ocsp_url,
+    .clock = clock,
+  };
+  return mado_identity_verifier_new_from_config (o->config, &overrides, error);
+}
+
+static const char *
+verdict_label (MadoVerdictKind kind)
+{
+  switch (kind)
+    {
+    case MADO_VERDICT_VALID:
+      return _ ("有効");
+    case MADO_VERDICT_REVOKED:
+      return _ ("失効");
+    case MADO_VERDICT_INVALID:
+      return _ ("無効");
+    case MADO_VERDICT_UNKNOWN:
+    default:
+      return _ ("確認できず");
+    }
+}
+
+static void
+add_verdict (JsonBuilder *b, const MadoVerdict *v)
+{
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_string_value (b, mado_verdict_kind_to_string (v->kind));
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, mado_verdict_reason_to_string (v->reason));
+  json_builder_set_member_name (b, "detail");
+  json_builder_add_string_value (b, v->detail != NULL ? v->detail : "");
+  json_builder_set_member_name (b, "serial");
+  json_builder_add_string_value (b, v->serial != NULL ? v->serial : "");
+  json_builder_set_member_name (b, "subject");
+  json_builder_add_string_value (b, v->subject != NULL ? v->subject : "");
+  g_autofree char *nb = v->serial != NULL ? mado_time_format (v->not_before) : g_strdup ("");
+  g_autofree char *na = v->serial != NULL ? mado_time_format (v->not_after) : g_strdup ("");
+  json_builder_set_member_name (b, "not_before");
+  json_builder_add_string_value (b, nb);
+  json_builder_set_member_name (b, "not_after");
+  json_builder_add_string_value (b, na);
+  json_builder_set_member_name (b, "root");
+  json_builder_add_string_value (b, v->root_fingerprint != NULL ? v->root_fingerprint : "");
+  json_builder_set_member_name (b, "test_root");
+  json_builder_add_boolean_value (b, v->test_root);
+  json_builder_set_member_name (b, "card_link");
+  json_builder_add_string_value (b, v->card_link != NULL ? v->card_link : "");
+  if (v->kind == MADO_VERDICT_REVOKED)
+    {
+      g_autofree char *at = mado_time_format (v->revoked_at);
+      json_builder_set_member_name (b, "revoked_at");
+      json_builder_add_string_value (b, at);
+      json_builder_set_member_name (b, "crl_reason");
+      json_builder_add_int_value (b, v->crl_reason);
+    }
+}
+
+static void
+print_verdict_human (const char *what, const MadoVerdict *v)
+{
+  g_autofree char *na = mado_time_format (v->not_after);
+  printf (_ ("%s: %s (%s: %s)\n"), what, verdict_label (v->kind),
+          mado_verdict_kind_to_string (v->kind), mado_verdict_reason_to_string (v->reason));
+  printf (_ ("  シリアル番号: %s\n  有効期限: %s\n"), v->serial != NULL ? v->serial : "", na);
+  if (v->test_root)
+    printf (_ ("  ※ テスト用ルートによる証明書です (テストモード)\n"));
+}
+
+/* A verdict that is not valid, as the error a command ends with. */
+static GError *
+verdict_error (const char *what, const MadoVerdict *v)
+{
+  int code = v->kind == MADO_VERDICT_REVOKED   ? MADO_IDENTITY_ERROR_REVOKED
+             : v->kind == MADO_VERDICT_INVALID ? MADO_IDENTITY_ERROR_INVALID
+                                               : MADO_IDENTITY_ERROR_UNKNOWN;
+  return g_error_new (MADO_IDENTITY_ERROR, code, "%s: %s (%s): %s", what,
+                      mado_verdict_kind_to_string (v->kind),
+                      mado_verdict_reason_to_string (v->reason), v->detail);
+}
+
+static int
+cmd_verify (Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoCertVerifier) verifier = identity_verifier (o, &error);
+  if (verifier == NULL)
+    return fail (error);
+  g_autoptr (MadoReader) reader = open_reader (o, &error);
+  if (reader == NULL)
+    return fail (error);
+  g_autoptr (MadoMynumberCard) card = mado_mynumber_card_new (reader);
+  g_autoptr (GBytes) auth = NULL;
+  g_autoptr (GBytes) sign = NULL;
+  g_autoptr (MadoVerdict) auth_v = NULL;
+  g_autoptr (MadoVerdict) sign_v = NULL;
+  g_autoptr (MadoCardAttributes) text = NULL;
+  g_autoptr (MadoJpkiAttributes) cert_attrs = NULL;
+  g_autoptr (GPtrArray) mismatches = NULL;
+
+  auth = mado_mynumber_card_read_certificate (card, MADO_CERT_AUTH, &error);
+  if (auth == NULL)
+    goto out;
+  if (o->sign_password_stdin || o->compare_text)
+    {
+      if (!ask_and_verify (o, card, MADO_PIN_SIGN, TRUE, &error))
+        goto out;
+      sign = mado_mynumber_card_read_certificate (card, MADO_CERT_SIGN, &error);
+      if (sign == NULL)
+        goto out;
+    }
+  if (o->compare_text)
+    {
+      /* the four attributes as the signature certificate and the 券面事項入力補助AP hold them */
+      cert_attrs = mado_jpki_attributes_from_certificate (sign, &error);
+      if (cert_attrs == NULL)
+        {
+          error->domain = MADO_APP_ERROR;
+          error->code = MADO_APP_ERROR_CERTIFICATE_PARSE;
+          goto out;
+        }
+      if (!ask_and_verify (o, card, MADO_PIN_TEXT, TRUE, &error))
+        goto out;
+      text = mado_mynumber_card_read_attributes (card, &error);
+      if (text == NULL)
+        goto out;
+      mismatches = mado_jpki_attributes_compare (cert_attrs, text->name, text->address,
+                                                 text->birth_date, text->sex);
+    }
+
+  auth_v = mado_cert_verifier_verify (verifier, auth, MADO_CERT_PURPOSE_AUTH, MADO_CHECK_ALL, NULL);
+  if (sign != NULL)
+    sign_v
+        = mado_cert_verifier_verify (verifier, sign, MADO_CERT_PURPOSE_SIGN, MADO_CHECK_ALL, NULL);
+  if (o->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      add_verdict (b, auth_v);
+      if (sign_v != NULL)
+        {
+          json_builder_set_member_name (b, "sign");
+          json_builder_begin_object (b);
+          add_verdict (b, sign_v);
+          json_builder_end_object (b);
+        }
+      if (mismatches != NULL)
+        {
+          json_builder_set_member_name (b, "attributes");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "agree");
+          json_builder_add_boolean_value (b, mismatches->len == 0);
+          json_builder_set_member_name (b, "mismatches");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < mismatches->len; i++)
+            {
+              const MadoAttributeMismatch *m = g_ptr_array_index (mismatches, i);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "field");
+              json_builder_add_string_value (b, m->field);
+              json_builder_set_member_name (b, "card");
+              json_builder_add_string_value (b, m->card);
+              json_builder_set_member_name (b, "certificate");
+              json_builder_add_string_value (b, m->certificate);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      print_verdict_human (_ ("利用者証明用電子証明書"), auth_v);
+      if (sign_v != NULL)
+        print_verdict_human (_ ("署名用電子証明書"), sign_v);
+      if (mismatches != NULL && mismatches->len == 0)
+        printf (_ ("券面事項入力補助APと署名用電子証明書の4情報は一致しています\n"));
+      for (guint i = 0; mismatches != NULL && i < mismatches->len; i++)
+        {
+          const MadoAttributeMismatch *m = g_ptr_array_index (mismatches, i);
+          printf (_ ("不一致 (%s): カード「%s」／証明書「%s」\n"), m->field, m->card,
+                  m->certificate);
+        }
+    }
+  if (auth_v->kind != MADO_VERDICT_VALID)
+    error = verdict_error ("authentication certificate", auth_v);
+  else if (sign_v != NULL && sign_v->kind != MADO_VERDICT_VALID)
+    error = verdict_error ("signature certificate", sign_v);
+  else if (mismatches != NULL && mismatches->len > 0)
+    {
+      GString *fields = g_string_new (NULL);
+      for (guint i = 0; i < mismatches->len; i++)
+        g_string_append_printf (
+            fields, "%s%s", i > 0 ? ", " : "",
+            ((const MadoAttributeMismatch *)g_ptr_array_index (mismatches, i))->field);
+      error = g_error_new (MADO_IDENTITY_ERROR, MADO_IDENTITY_ERROR_ATTRIBUTES,
+                           "The card's text and its signature certificate disagree on: %s",
+                           fields->str);
+      g_string_free (fields, TRUE);
+    }
+
+out:
+  trace_summary (o, reader);
+  if (error == NULL)
+    return 0;
+  if (auth_v != NULL)
+    json_errors = FALSE; /* the verdict object is the JSON answer: one object on stdout */
+  return fail (error);
+}
+
+static int
+cmd_login (Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoCertVerifier) verifier = identity_verifier (o, &error);
+  if (verifier == NULL)
+    return fail (error);
+  g_autoptr (MadoReader) reader = open_reader (o, &error);
+  if (reader == NULL)
+    return fail (error);
+  g_autoptr (MadoMynumberCard) card = mado_mynumber_card_new (reader);
+  g_autoptr (MadoNonceStore) store = mado_memory_nonce_store_new ();
+  g_autoptr (GBytes) der = NULL;
+  g_autoptr (MadoVerdict) verdict = NULL;
+  g_autoptr (GBytes) nonce = NULL;
+  g_autoptr (GBytes) signature = NULL;
+  guint8 digest[32];
+
+  /* The kiosk's order (DESIGN.md): certificate, a chain-and-validity pre-check so nobody is
+   * asked for a PIN on a card that cannot pass, then tries, PIN, a fresh nonce, the signature,
+   * and the verifier's full judgement. */
+  der = mado_mynumber_card_read_certificate (card, MADO_CERT_AUTH, &error);
+  if (der == NULL)
+    goto out;
+  verdict
+      = mado_cert_verifier_verify (verifier, der, MADO_CERT_PURPOSE_AUTH, MADO_CHECK_CHAIN, NULL);
+  if (verdict->kind != MADO_VERDICT_VALID)
+    goto report;
+  g_clear_pointer (&verdict, mado_verdict_free);
+
+  if (!ask_and_verify (o, card, MADO_PIN_AUTH, o->pin_stdin, &error))
+    goto out;
+  nonce = mado_challenge_issue (
+      store, mado_cert_verifier_get_clock (verifier),
+      mado_config_get_integer (o->config, "identity", "nonce-ttl-seconds"), &error);
+  if (nonce == NULL)
+    goto out;
+  EVP_Digest (g_bytes_get_data (nonce, NULL), g_bytes_get_size (nonce), digest, NULL, EVP_sha256 (),
+              NULL);
+  signature = mado_mynumber_card_sign_sha256 (card, digest, sizeof digest, &error);
+  if (signature == NULL)
+    goto out;
+  verdict = mado_challenge_check (verifier, store, nonce, signature, der, MADO_CHECK_ALL, NULL);
+
+report:
+  if (o->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      add_verdict (b, verdict);
+      json_builder_set_member_name (b, "pin_asked");
+      json_builder_add_boolean_value (b, nonce != NULL);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    print_verdict_human (_ ("本人確認"), verdict);
+  if (verdict->kind != MADO_VERDICT_VALID)
+    {
+      error = verdict_error ("login", verdict);
+      json_errors = FALSE; /* the verdict object is the JSON answer */
+    }
+
+out:
+  trace_summary (o, reader);
+  return error != NULL ? fail (error) : 0;
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 typedef struct
@@ -771,6 +1086,9 @@ static const Subcommand subcommands[] = {
   { "certs", cmd_certs, N_ ("JPKI の証明書を DER ファイルに書き出します") },
   { "auth", cmd_auth, N_ ("利用者証明用の鍵でチャレンジに署名し、証明書の公開鍵で検証します") },
   { "watch", cmd_watch, N_ ("リーダーとカードの出入りを1行1件の JSON で表示します") },
+  { "verify", cmd_verify, N_ ("JPKI の電子証明書を検証します (連鎖・有効期間・用途・失効)") },
+  { "login", cmd_login,
+    N_ ("本人確認をひととおり行います (暗証番号・チャレンジ署名・証明書の検証)") },
 };
 
 static int
@@ -816,6 +1134,18 @@ mado_card_command_main (int argc, char **argv)
     { "challenge", 0, 0, G_OPTION_ARG_STRING, &o.challenge_hex,
       N_ ("auth: 署名するチャレンジ (16進; 省略時は32バイトの乱数)"), "HEX" },
     { "count", 'n', 0, G_OPTION_ARG_INT, &o.count, N_ ("watch: この件数で終わります"), "N" },
+    { "trust-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.trust_dir,
+      N_ ("verify, login: 信頼するルート証明書のディレクトリ"), "DIR" },
+    { "crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.crls,
+      N_ ("verify, login: 失効リスト (繰り返し指定可)"), "FILE" },
+    { "ocsp-url", 0, 0, G_OPTION_ARG_STRING, &o.ocsp_url,
+      N_ ("verify, login: OCSP レスポンダー (ocsp-allowed-urls にあるもの)"), "URL" },
+    { "compare-text", 0, 0, G_OPTION_ARG_NONE, &o.compare_text,
+      N_ ("verify: 署名用電子証明書の4情報を券面事項入力補助APと照合します (標準入力: "
+          "パスワード、暗証番号の2行)"),
+      NULL },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &o.at, N_ ("verify, login: この時刻で検証します (ISO 8601)"),
+      "TIME" },
     { NULL },
   };
 

@@ -117,6 +117,10 @@ static const MadoErrorEntry catalogue[] = {
     N_ ("失効情報 (CRL・OCSP) "
         "や時計を確かめられないため、本人確認はできません。しばらくしてからお試しいただくか、窓口へ"
         "お越しください。") },
+  { "identity.attributes-mismatch", mado_identity_error_quark, MADO_IDENTITY_ERROR_ATTRIBUTES, 39,
+    N_ ("署名用電子証明書とカードの券面事項が一致しません"),
+    N_ ("住所や氏名の変更後に電子証明書が更新されていない可能性があります。窓口で確認を受けてくださ"
+        "い。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

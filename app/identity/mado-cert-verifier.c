@@ -301,11 +301,15 @@ verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckF
         }
       if (kind == MADO_VERDICT_VALID)
         good = TRUE;
-      else if (first_unknown == MADO_REASON_NONE)
+      else if (first_unknown == MADO_REASON_NONE
+               || first_unknown == MADO_REASON_NO_REVOCATION_SOURCE)
         {
+          /* a source that has nothing for this issuer says less than one that tried and could
+           * not: report the latter */
           /* an answer that is neither good nor revoked can only mean "could not check" */
           first_unknown
               = kind == MADO_VERDICT_UNKNOWN ? answer.reason : MADO_REASON_NO_REVOCATION_SOURCE;
+          g_free (first_detail);
           first_detail = g_strdup (answer.detail);
         }
       mado_revocation_answer_clear (&answer);

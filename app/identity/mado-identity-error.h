@@ -25,6 +25,8 @@ typedef enum
   MADO_IDENTITY_ERROR_REVOKED,
   MADO_IDENTITY_ERROR_INVALID,
   MADO_IDENTITY_ERROR_UNKNOWN,
+  /* The signature certificate's four attributes and the card's text disagree. */
+  MADO_IDENTITY_ERROR_ATTRIBUTES,
 } MadoIdentityError;
 
 G_END_DECLS

@@ -9,6 +9,8 @@ CARD=${MADO_BUILD_DIR:?}/app/mado-card
 export MADOGUCHI_CONFIG=${MADO_SOURCE_DIR:?}/tests/cli/test.conf
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# CRL indexes and other state go to the test's own directory, never the user's.
+export XDG_STATE_HOME=$WORK/state
 
 _n=0
 _failed=0
@@ -37,7 +39,11 @@ finish() {
 }
 
 ctl() {
-  "${MADO_PCSC_ENV_SH:?}" ctl "$@" >/dev/null || { echo "# ctl $* failed" >&2; return 1; }
+  local out
+  out=$("${MADO_PCSC_ENV_SH:?}" ctl "$@" 2>&1) || {
+    printf '# ctl %s failed: %s\n' "$*" "$out" | sed '2,$s/^/# /' >&2
+    return 1
+  }
 }
 
 # card [ARGS...] — runs mado-card; sets OUT, ERR and RC. Standard input is inherited.

@@ -301,9 +301,16 @@ pcsc_env_run() {
   "$@" <&6 6<&- 7>&- 8>&- &
   prog=$!
   PCSC_ENV_PROG_PID=$prog
+  # A read that times out mid-line keeps what it got in $chunk: carry it over, or a command
+  # written just as the timeout fires loses its first bytes ("emove 0").
+  local partial='' chunk
   while _pcsc_env_alive "$prog"; do
-    if read -r -t 0.2 -u 7 line; then
+    if read -r -t 0.2 -u 7 chunk; then
+      line=$partial$chunk
+      partial=''
       _pcsc_env_serve_one_in_place "$line" >&8
+    else
+      partial+=$chunk
     fi
   done
   wait "$prog"

@@ -39,7 +39,7 @@ test_card_domain_complete (void)
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 10);
     }
-  for (int code = MADO_IDENTITY_ERROR_TRUST_STORE; code <= MADO_IDENTITY_ERROR_UNKNOWN; code++)
+  for (int code = MADO_IDENTITY_ERROR_TRUST_STORE; code <= MADO_IDENTITY_ERROR_ATTRIBUTES; code++)
     {
       g_autoptr (GError) e = g_error_new_literal (MADO_IDENTITY_ERROR, code, "x");
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
