@@ -9,6 +9,7 @@
 #include <openssl/core_names.h>
 
 #include "mado-card-link.h"
+#include "mado-cert-parse.h"
 #include "mado-openssl-private.h"
 
 G_DEFINE_INTERFACE (MadoRevocationSource, mado_revocation_source, G_TYPE_OBJECT)
@@ -19,13 +20,13 @@ mado_revocation_source_default_init (MadoRevocationSourceInterface *iface)
 }
 
 void
-mado_revocation_source_check (MadoRevocationSource *self, X509 *certificate,
-                              const MadoTrustRoot *root, gint64 now, GCancellable *cancellable,
-                              MadoRevocationAnswer *answer)
+mado_revocation_source_check (MadoRevocationSource *self, GBytes *certificate_der,
+                              const ASN1_INTEGER *serial, const MadoTrustRoot *root, gint64 now,
+                              GCancellable *cancellable, MadoRevocationAnswer *answer)
 {
   g_return_if_fail (MADO_IS_REVOCATION_SOURCE (self));
-  MADO_REVOCATION_SOURCE_GET_IFACE (self)->check (self, certificate, root, now, cancellable,
-                                                  answer);
+  MADO_REVOCATION_SOURCE_GET_IFACE (self)->check (self, certificate_der, serial, root, now,
+                                                  cancellable, answer);
 }
 
 struct _MadoCertVerifier
@@ -140,49 +141,73 @@ asn1_time_unix (const ASN1_TIME *t)
   return dt != NULL ? g_date_time_to_unix (dt) : G_MININT64;
 }
 
-static void
-describe (MadoVerdict *v, X509 *cert)
+static char *
+card_link_of (const MadoCertParsed *cert)
 {
-  g_autoptr (BIGNUM) bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (cert), NULL);
+  if (cert->authority_key_id == NULL || ASN1_STRING_length (cert->authority_key_id) <= 0)
+    return NULL;
+  g_autoptr (BIGNUM) bn = ASN1_INTEGER_to_BN (cert->serial, NULL);
+  if (bn == NULL)
+    return NULL;
+  guint8 serial[64] = { 0 };
+  int n = BN_num_bytes (bn);
+  if (n > (int)sizeof serial)
+    return NULL;
+  if (n == 0)
+    n = 1; /* a zero serial: one zero byte */
+  else
+    BN_bn2bin (bn, serial);
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, ASN1_STRING_get0_data (cert->authority_key_id),
+                     ASN1_STRING_length (cert->authority_key_id));
+  g_checksum_update (sum, serial, n);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static void
+describe (MadoVerdict *v, const MadoCertParsed *cert)
+{
+  g_autoptr (BIGNUM) bn = ASN1_INTEGER_to_BN (cert->serial, NULL);
   char *hex = bn != NULL ? BN_bn2hex (bn) : NULL;
   v->serial = g_strdup (hex != NULL ? hex : "");
   OPENSSL_free (hex);
 
   BIO *bio = BIO_new (BIO_s_mem ());
-  X509_NAME_print_ex (bio, X509_get_subject_name (cert), 0,
-                      XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  X509_NAME_print_ex (bio, cert->subject, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
   char *data = NULL;
   long len = BIO_get_mem_data (bio, &data);
   v->subject = g_strndup (data, (gsize)MAX (len, 0));
   BIO_free (bio);
 
-  v->not_before = asn1_time_unix (X509_get0_notBefore (cert));
-  v->not_after = asn1_time_unix (X509_get0_notAfter (cert));
-  v->card_link = mado_card_link_hash (cert);
+  v->not_before = cert->not_before;
+  v->not_after = cert->not_after;
+  v->card_link = card_link_of (cert);
 }
 
 /* Key usage and basic constraints for an end-entity certificate of @purpose. */
 static gboolean
-usage_ok (X509 *cert, MadoCertPurpose purpose, const char **why)
+usage_ok (const MadoCertParsed *cert, MadoCertPurpose purpose, const char **why)
 {
-  uint32_t ku = X509_get_key_usage (cert); /* UINT32_MAX when absent */
   uint32_t need = KU_DIGITAL_SIGNATURE;
   if (purpose == MADO_CERT_PURPOSE_SIGN)
     need |= KU_NON_REPUDIATION;
 
-  /* basicConstraints cA itself, whatever the key usage says (X509_check_ca() answers 0 for a
-   * CA whose key usage lacks keyCertSign) */
-  if ((X509_get_extension_flags (cert) & EXFLAG_CA) != 0 || X509_check_ca (cert) != 0)
+  if (cert->ca)
     {
       *why = "an end-entity certificate must not be a CA";
       return FALSE;
     }
-  if (ku == UINT32_MAX)
+  if (cert->unsupported_critical != NULL)
+    {
+      *why = cert->unsupported_critical;
+      return FALSE;
+    }
+  if (cert->key_usage == UINT32_MAX)
     {
       *why = "no key usage extension";
       return FALSE;
     }
-  if ((ku & need) != need)
+  if ((cert->key_usage & need) != need)
     {
       *why = purpose == MADO_CERT_PURPOSE_SIGN
                  ? "key usage lacks digitalSignature or nonRepudiation"
@@ -194,28 +219,30 @@ usage_ok (X509 *cert, MadoCertPurpose purpose, const char **why)
 
 /* The root among those of the issuer's name whose key signed @cert; NULL when none did. */
 static const MadoTrustRoot *
-find_issuer (MadoCertVerifier *self, X509 *cert, gboolean *name_known)
+find_issuer (MadoCertVerifier *self, const MadoCertParsed *cert, gboolean *name_known)
 {
-  g_autoptr (GPtrArray) candidates
-      = mado_trust_store_find_by_subject (self->store, X509_get_issuer_name (cert));
+  g_autoptr (GPtrArray) candidates = mado_trust_store_find_by_subject (self->store, cert->issuer);
   *name_known = candidates->len > 0;
 
   /* Try the root whose subject key identifier matches the authority key identifier first:
    * usually the only signature check needed. */
-  const ASN1_OCTET_STRING *akid = X509_get0_authority_key_id (cert);
-  if (akid != NULL)
-    for (guint i = 0; i < candidates->len; i++)
+  const MadoTrustRoot *tried = NULL;
+  if (cert->authority_key_id != NULL)
+    for (guint i = 0; i < candidates->len && tried == NULL; i++)
       {
         const MadoTrustRoot *root = g_ptr_array_index (candidates, i);
         const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id (root->certificate);
-        if (skid != NULL && ASN1_OCTET_STRING_cmp (akid, skid) == 0
-            && X509_verify (cert, root->key) == 1)
-          return root;
+        if (skid != NULL && ASN1_OCTET_STRING_cmp (cert->authority_key_id, skid) == 0)
+          {
+            if (mado_cert_parsed_verify (cert, root->key))
+              return root;
+            tried = root;
+          }
       }
   for (guint i = 0; i < candidates->len; i++)
     {
       const MadoTrustRoot *root = g_ptr_array_index (candidates, i);
-      if (X509_verify (cert, root->key) == 1)
+      if (root != tried && mado_cert_parsed_verify (cert, root->key))
         return root;
     }
   return NULL;
@@ -229,10 +256,9 @@ verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckF
   v->crl_reason = -1;
 
   gsize len = 0;
-  const unsigned char *p = der != NULL ? g_bytes_get_data (der, &len) : NULL;
-  const unsigned char *start = p;
-  g_autoptr (X509) cert = p != NULL && len > 0 ? d2i_X509 (NULL, &p, (long)len) : NULL;
-  if (cert == NULL || (gsize)(p - start) != len)
+  const guint8 *data = der != NULL ? g_bytes_get_data (der, &len) : NULL;
+  g_autoptr (MadoCertParsed) cert = len > 0 ? mado_cert_parse (data, len) : NULL;
+  if (cert == NULL)
     return conclude (v, MADO_REASON_MALFORMED, "not a DER X.509 certificate");
   describe (v, cert);
 
@@ -288,8 +314,8 @@ verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckF
   for (guint i = 0; i < self->sources->len; i++)
     {
       MadoRevocationAnswer answer = { .crl_reason = -1 };
-      mado_revocation_source_check (g_ptr_array_index (self->sources, i), cert, root, now,
-                                    cancellable, &answer);
+      mado_revocation_source_check (g_ptr_array_index (self->sources, i), der, cert->serial, root,
+                                    now, cancellable, &answer);
       MadoVerdictKind kind = mado_verdict_reason_kind (answer.reason);
       if (kind == MADO_VERDICT_REVOKED)
         {

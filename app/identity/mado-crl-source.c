@@ -13,11 +13,12 @@ struct _MadoCrlSource
 };
 
 static void
-crl_check (MadoRevocationSource *source, X509 *certificate, const MadoTrustRoot *root, gint64 now,
-           GCancellable *cancellable, MadoRevocationAnswer *answer)
+crl_check (MadoRevocationSource *source, GBytes *certificate_der, const ASN1_INTEGER *serial_number,
+           const MadoTrustRoot *root, gint64 now, GCancellable *cancellable,
+           MadoRevocationAnswer *answer)
 {
   MadoCrlSource *self = MADO_CRL_SOURCE (source);
-  g_autoptr (BIGNUM) bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (certificate), NULL);
+  g_autoptr (BIGNUM) bn = ASN1_INTEGER_to_BN (serial_number, NULL);
   guint8 serial[MADO_CRL_INDEX_MAX_SERIAL];
   int n = bn != NULL ? BN_num_bytes (bn) : -1;
 

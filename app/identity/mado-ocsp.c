@@ -903,11 +903,21 @@ mado_ocsp_source_init (MadoOcspSource *self)
 }
 
 static void
-mado_ocsp_source_check (MadoRevocationSource *source, X509 *certificate, const MadoTrustRoot *root,
-                        gint64 now, GCancellable *cancellable, MadoRevocationAnswer *answer)
+mado_ocsp_source_check (MadoRevocationSource *source, GBytes *certificate_der,
+                        const ASN1_INTEGER *serial, const MadoTrustRoot *root, gint64 now,
+                        GCancellable *cancellable, MadoRevocationAnswer *answer)
 {
   MadoOcspSource *self = MADO_OCSP_SOURCE (source);
   g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  const unsigned char *p = g_bytes_get_data (certificate_der, &len);
+  g_autoptr (X509) certificate = d2i_X509 (NULL, &p, (long)len);
+  if (certificate == NULL)
+    {
+      answer->reason = MADO_REASON_OCSP_BAD_RESPONSE;
+      answer->detail = g_strdup ("the certificate does not parse: nothing to ask the responder");
+      return;
+    }
 
   /* a FALSE return leaves an unknown reason in the answer: nothing more to do */
   mado_ocsp_check (certificate, root->certificate, self->url, &self->options.options, now,

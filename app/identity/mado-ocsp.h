@@ -96,7 +96,8 @@ GBytes *mado_ocsp_request_get_der (const MadoOcspRequest *request);
 
 /* Judges @response (a DER OCSPResponse, possibly hostile) as the answer to @request, with
  * @issuer as the only trust anchor and @now_unix as the time. Only max_skew and max_age of
- * @options are used. Always fills @answer (clear it first, or pass a zeroed one). */
+ * @options are used. Always fills @answer, which must be zeroed or hold an earlier answer (its
+ * detail is freed). */
 void mado_ocsp_request_check_response (const MadoOcspRequest *request, X509 *issuer,
                                        GBytes *response, const MadoOcspOptions *options,
                                        gint64 now_unix, MadoRevocationAnswer *answer);
@@ -104,12 +105,12 @@ void mado_ocsp_request_check_response (const MadoOcspRequest *request, X509 *iss
 /* --- the whole check ------------------------------------------------------------------------- */
 
 /* Asks the responder at @url whether @cert (issued by @issuer) is revoked, at @now_unix.
- * Fills @answer in every case: MADO_REASON_NONE (good), MADO_REASON_REVOKED_OCSP (revoked_at,
- * crl_reason), or an unknown reason (OCSP_NOT_ALLOWED, OCSP_UNREACHABLE, OCSP_TIMEOUT,
- * OCSP_BAD_RESPONSE, OCSP_NONCE, OCSP_WRONG_CERT, OCSP_STALE, OCSP_STATUS_UNKNOWN).
- * Returns FALSE only when @cancellable was cancelled (G_IO_ERROR_CANCELLED; @answer then says
- * OCSP_UNREACHABLE) or the inputs are unusable (G_IO_ERROR_INVALID_ARGUMENT; @answer says
- * OCSP_BAD_RESPONSE). Blocking; see the _async variant. */
+ * Fills @answer (zeroed, or an earlier answer) in every case: MADO_REASON_NONE (good),
+ * MADO_REASON_REVOKED_OCSP (revoked_at, crl_reason), or an unknown reason (OCSP_NOT_ALLOWED,
+ * OCSP_UNREACHABLE, OCSP_TIMEOUT, OCSP_BAD_RESPONSE, OCSP_NONCE, OCSP_WRONG_CERT, OCSP_STALE,
+ * OCSP_STATUS_UNKNOWN). Returns FALSE only when @cancellable was cancelled (G_IO_ERROR_CANCELLED;
+ * @answer then says OCSP_UNREACHABLE) or the inputs are unusable (G_IO_ERROR_INVALID_ARGUMENT;
+ * @answer says OCSP_BAD_RESPONSE). Blocking; see the _async variant. */
 gboolean mado_ocsp_check (X509 *cert, X509 *issuer, const char *url, const MadoOcspOptions *options,
                           gint64 now_unix, GCancellable *cancellable, MadoRevocationAnswer *answer,
                           GError **error);

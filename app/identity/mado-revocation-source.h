@@ -20,14 +20,19 @@ struct _MadoRevocationSourceInterface
 {
   GTypeInterface parent_iface;
 
-  /* Answers for @certificate issued by @root at @now (Unix seconds). Blocking: the verifier runs
-   * it in a worker thread. Fills @answer (reason NONE = good); never fails otherwise. */
-  void (*check) (MadoRevocationSource *self, X509 *certificate, const MadoTrustRoot *root,
-                 gint64 now, GCancellable *cancellable, MadoRevocationAnswer *answer);
+  /* Answers for the certificate @certificate_der (serial @serial, already parsed) issued by
+   * @root, at @now (Unix seconds). The verifier has checked the chain; a source that needs more
+   * of the certificate than its serial parses the DER itself (OCSP does; a CRL lookup does not,
+   * which keeps the registry's common path free of OpenSSL's costly key decoding). Blocking: the
+   * verifier runs it in a worker thread. Fills @answer (reason NONE = good). */
+  void (*check) (MadoRevocationSource *self, GBytes *certificate_der, const ASN1_INTEGER *serial,
+                 const MadoTrustRoot *root, gint64 now, GCancellable *cancellable,
+                 MadoRevocationAnswer *answer);
 };
 
-void mado_revocation_source_check (MadoRevocationSource *self, X509 *certificate,
-                                   const MadoTrustRoot *root, gint64 now, GCancellable *cancellable,
+void mado_revocation_source_check (MadoRevocationSource *self, GBytes *certificate_der,
+                                   const ASN1_INTEGER *serial, const MadoTrustRoot *root,
+                                   gint64 now, GCancellable *cancellable,
                                    MadoRevocationAnswer *answer);
 
 G_END_DECLS

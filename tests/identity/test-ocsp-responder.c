@@ -6,6 +6,7 @@
  * bytes of our choosing (a captured answer replayed for a new request, HTTP errors, oversize).
  */
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include <openssl/ocsp.h>
@@ -77,6 +78,13 @@ probe_free_port (void)
   return port;
 }
 
+/* The responder goes when the test goes, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static gboolean
 start_responder (void)
 {
@@ -96,6 +104,7 @@ start_responder (void)
       g_autoptr (GError) error = NULL;
 
       g_subprocess_launcher_set_stdout_file_path (launcher, log);
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
       GSubprocess *proc = g_subprocess_launcher_spawn (
           launcher, &error, openssl, "ocsp", "-index", index, "-CA", ca, "-rsigner", rsigner,
           "-rkey", rkey, "-port", port_text, "-nmin", "5", "-ignore_err", NULL);

@@ -765,7 +765,7 @@ test_many (void)
           for (gsize b = 1; b < bytes; b++)
             g_string_append_printf (s, "%02X", (guint)g_rand_int_range (rand, 0, 256));
         }
-      while (g_hash_table_contains (seen, s->str));
+      while (g_hash_table_contains (seen, s->str) && ++bytes > 0);
       hexes[i] = g_string_free (s, FALSE);
       g_hash_table_add (seen, hexes[i]);
       many[i] = (Rev){ hexes[i], T0 - (gint64)i, (int)(i % 12) - 1 == 7 ? -1 : (int)(i % 12) - 1 };

@@ -254,8 +254,9 @@ struct _TestSource
 };
 
 static void
-test_source_check (MadoRevocationSource *source, X509 *certificate, const MadoTrustRoot *root,
-                   gint64 now, GCancellable *cancellable, MadoRevocationAnswer *answer)
+test_source_check (MadoRevocationSource *source, GBytes *certificate_der,
+                   const ASN1_INTEGER *serial, const MadoTrustRoot *root, gint64 now,
+                   GCancellable *cancellable, MadoRevocationAnswer *answer)
 {
   TestSource *self = TEST_SOURCE (source);
   self->calls++;

@@ -637,10 +637,15 @@ test_revocation_source (void)
 
   options_for (&options, fake);
   g_autoptr (MadoRevocationSource) source = mado_ocsp_source_new (URL, &options);
-  mado_revocation_source_check (source, ee, &root, now, NULL, &answer);
+  unsigned char *ee_der = NULL;
+  int ee_len = i2d_X509 (ee, &ee_der);
+  g_autoptr (GBytes) der = g_bytes_new (ee_der, (gsize)ee_len);
+  OPENSSL_free (ee_der);
+  const ASN1_INTEGER *serial = X509_get0_serialNumber (ee);
+  mado_revocation_source_check (source, der, serial, &root, now, NULL, &answer);
   g_assert_cmpint (answer.reason, ==, MADO_REASON_NONE);
   fake->scenario.nonce = NONCE_NONE;
-  mado_revocation_source_check (source, ee, &root, now, NULL, &answer);
+  mado_revocation_source_check (source, der, serial, &root, now, NULL, &answer);
   g_assert_cmpint (answer.reason, ==, MADO_REASON_OCSP_NONCE);
   g_assert_cmpuint (fake->posts, ==, 2);
   mado_revocation_answer_clear (&answer);
