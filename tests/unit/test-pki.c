@@ -89,6 +89,18 @@ test_pki_make (const TestCertSpec *spec)
       GENERAL_NAMES_free (names);
     }
 
+  if (spec->critical_oid != NULL)
+    {
+      ASN1_OBJECT *oid = OBJ_txt2obj (spec->critical_oid, 1);
+      ASN1_OCTET_STRING *value = ASN1_OCTET_STRING_new ();
+      ASN1_OCTET_STRING_set (value, (const unsigned char *)"\x05\x00", 2); /* NULL */
+      X509_EXTENSION *ext = X509_EXTENSION_create_by_OBJ (NULL, oid, 1, value);
+      X509_add_ext (cert, ext, -1);
+      X509_EXTENSION_free (ext);
+      ASN1_OCTET_STRING_free (value);
+      ASN1_OBJECT_free (oid);
+    }
+
   EVP_PKEY *signer = spec->issuer_key != NULL ? spec->issuer_key : spec->key;
   const EVP_MD *md = EVP_PKEY_get_base_id (signer) == EVP_PKEY_EC ? EVP_sha384 () : EVP_sha256 ();
   g_assert_cmpint (X509_sign (cert, signer, md), >, 0);

@@ -18,8 +18,9 @@ typedef struct
   const char *key_usage; /* e.g. "critical,digitalSignature"; NULL: none */
   gboolean ca;           /* basicConstraints CA:TRUE */
   long serial;
-  const char *root_ou;    /* for roots: the OU that names the purpose */
-  GPtrArray *other_names; /* of "OID=value" strings: otherName UTF8Strings (sign certificates) */
+  const char *root_ou;      /* for roots: the OU that names the purpose */
+  const char *critical_oid; /* an extra critical extension of this OID (an unknown one) */
+  GPtrArray *other_names;   /* of "OID=value" strings: otherName UTF8Strings (sign certificates) */
 } TestCertSpec;
 
 EVP_PKEY *test_pki_rsa_key (void);
