@@ -46,6 +46,19 @@ check "verify: the card link is 64 hex digits" grep -qE '^[0-9a-f]{64}$' <<<"$(j
 card verify --json --trust-dir "$TRUST"
 expect_rc 0 "verify again without --crl: the index survives (restart from the index)"
 
+# a tampered index: detected when loaded, and the answer is unknown, never valid
+index=$(ls "$XDG_STATE_HOME"/madoguchi/crl/*.crlidx | head -1)
+cp "$index" "$WORK/index.bak"
+printf '\xff' | dd of="$index" bs=1 seek=100 conv=notrunc status=none
+card verify --json --trust-dir "$TRUST"
+expect_rc 38 "a tampered CRL index: unknown"
+check "reason: crl-index" test "$(json_get reason)" = crl-index
+truncate -s 64 "$index"
+card verify --json --trust-dir "$TRUST"
+expect_rc 38 "a truncated CRL index: unknown"
+card verify --json --trust-dir "$TRUST" --crl "$CRL"
+expect_rc 0 "the CRL again rebuilds the index"
+
 rm -rf "$XDG_STATE_HOME"
 card verify --json --trust-dir "$TRUST"
 expect_rc 38 "verify with no CRL and no OCSP: unknown, never valid"
