@@ -14,7 +14,6 @@
 #include "mado-identity-error.h"
 #include "mado-openssl-private.h"
 
-
 /* 2025-06-01T00:00:00Z */
 #define T0 G_GINT64_CONSTANT (1748736000)
 #define DAY 86400
@@ -482,7 +481,8 @@ test_malformed (void)
   /* outer signature algorithm differs from the inner (sha256WithRSA → sha384WithRSA) */
   static const guint8 sha256rsa[] = { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B };
   memcpy (buf, orig, len);
-  const guint8 *second = memmem (buf + find (buf, len, sha256rsa, 9) + 9, len, sha256rsa, 9);
+  gsize after_first = find (buf, len, sha256rsa, 9) + 9;
+  const guint8 *second = memmem (buf + after_first, len - after_first, sha256rsa, 9);
   g_assert_nonnull (second);
   buf[(gsize)(second - buf) + 8] = 0x0C;
   expect_crl_error (dir, buf, len, "differs");
