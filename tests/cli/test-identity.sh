@@ -92,6 +92,15 @@ card verify --json --trust-dir "$TRUST" --crl "$CRL" --crl "$ID/crl/sign-gen3.cr
 expect_rc 39 "a stale card address: the certificate and the card disagree"
 check "the mismatch is the address" test "$(json_get attributes mismatches 0 field)" = address
 
+# --- the older root generations (one name, other keys) -------------------------------------------
+for gen in 1 2; do
+  with_card "$(make_card "gen$gen" "auth-gen$gen")"
+  card verify --json --trust-dir "$TRUST" --crl "$ID/crl/auth-gen$gen.crl"
+  expect_rc 0 "a card under root generation $gen"
+  check "generation $gen: issued by that generation's root" \
+    test "$(json_get root)" = "$(awk -v f="roots/auth-gen$gen.pem" '$2 == f {print $1}' "$ID/fingerprints.txt")"
+done
+
 # --- cards that must not pass -----------------------------------------------------------------
 with_card "$(make_card revoked auth-revoked)"
 card verify --json --trust-dir "$TRUST" --crl "$CRL"
