@@ -15,7 +15,9 @@ int mado_print_render_command (int argc, char **argv);
 int mado_print_submit_command (int argc, char **argv);
 
 /* The exit code of a print error (the catalogue's, docs/errors.md); 1 for anything else. */
-int mado_print_exit_code (const GError *error);
+int mado_print_exit_code (const GError *error); /* commands/mado-print-exit.c */
+/* The catalogue id of a print error ("print.tampered"); "unknown" for anything else. */
+const char *mado_print_error_id (const GError *error);
 /* Prints "PROG: <message> [<id>]" to stderr; returns mado_print_exit_code(). */
 int mado_print_fail (const char *program, const GError *error);
 
