@@ -14,20 +14,20 @@ GQuark mado_print_error_quark (void);
 typedef enum
 {
   /* documents */
-  MADO_PRINT_ERROR_UNKNOWN_KIND = 1,    /* no such document kind */
-  MADO_PRINT_ERROR_MISSING_FIELD,       /* a required field is absent (the message names it) */
-  MADO_PRINT_ERROR_INVALID_FIELD,       /* a field of the wrong type or form */
-  MADO_PRINT_ERROR_UNRESOLVED_CHARACTER,/* 外字: no configured font holds the character (named) */
-  MADO_PRINT_ERROR_UNSUPPORTED_VARIATION,/* the font does not register this variation sequence */
-  MADO_PRINT_ERROR_TOO_LONG,            /* text that cannot fit even at the smallest size */
-  MADO_PRINT_ERROR_FONT,                /* a configured font is not installed */
-  MADO_PRINT_ERROR_RENDER,              /* cairo or pango failed */
+  MADO_PRINT_ERROR_UNKNOWN_KIND = 1,     /* no such document kind */
+  MADO_PRINT_ERROR_MISSING_FIELD,        /* a required field is absent (the message names it) */
+  MADO_PRINT_ERROR_INVALID_FIELD,        /* a field of the wrong type or form */
+  MADO_PRINT_ERROR_UNRESOLVED_CHARACTER, /* 外字: no configured font holds the character (named) */
+  MADO_PRINT_ERROR_UNSUPPORTED_VARIATION, /* the font does not register this variation sequence */
+  MADO_PRINT_ERROR_TOO_LONG,              /* text that cannot fit even at the smallest size */
+  MADO_PRINT_ERROR_FONT,                  /* a configured font is not installed */
+  MADO_PRINT_ERROR_RENDER,                /* cairo or pango failed */
   /* signing and verification */
-  MADO_PRINT_ERROR_KEY,                 /* a signing or public key that cannot be used */
-  MADO_PRINT_ERROR_NO_QR,               /* mado-verify found no Madoguchi QR code */
-  MADO_PRINT_ERROR_TAMPERED,            /* a QR signature or the document digest does not match */
-  MADO_PRINT_ERROR_UNKNOWN_SIGNER,      /* signed by a key not configured */
-  MADO_PRINT_ERROR_PDF,                 /* a PDF that cannot be read or written */
+  MADO_PRINT_ERROR_KEY,            /* a signing or public key that cannot be used */
+  MADO_PRINT_ERROR_NO_QR,          /* mado-verify found no Madoguchi QR code */
+  MADO_PRINT_ERROR_TAMPERED,       /* a QR signature or the document digest does not match */
+  MADO_PRINT_ERROR_UNKNOWN_SIGNER, /* signed by a key not configured */
+  MADO_PRINT_ERROR_PDF,            /* a PDF that cannot be read or written */
   /* printing */
   MADO_PRINT_ERROR_PRINTER_NOT_FOUND,   /* no such queue or IPP printer */
   MADO_PRINT_ERROR_PRINTER_UNREACHABLE, /* CUPS or the printer does not answer */

@@ -563,6 +563,7 @@ build_index (const char *dir, const CrlSpec *spec)
   g_autoptr (GError) error = NULL;
   g_autoptr (MadoCrlIndex) index = mado_crl_index_build (crl, idx, candidates, cands, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (index);
   return idx;
 }
 
@@ -718,6 +719,7 @@ test_restart (void)
     g_autoptr (MadoCrlIndexDir) d = mado_crl_index_dir_new (idx_dir, &error);
     g_autoptr (MadoCrlIndex) index = mado_crl_index_dir_add_crl (d, crl, candidates, cands, &error);
     g_assert_no_error (error);
+    g_assert_nonnull (index);
   }
   g_unlink (crl);
   /* a new process: only the directory and the issuer key */
