@@ -16,7 +16,7 @@
 static double
 now_s (void)
 {
-  return (double) g_get_monotonic_time () / 1e6;
+  return (double)g_get_monotonic_time () / 1e6;
 }
 
 typedef gboolean (*Op) (gpointer data);
@@ -35,7 +35,7 @@ rate (Op op, gpointer data, double seconds)
       t = now_s () - start;
     }
   while (t < seconds);
-  return (double) n / t;
+  return (double)n / t;
 }
 
 typedef struct
@@ -73,8 +73,8 @@ make_verifier (const char *trust_dir, const char *crl, const char *ocsp_url, con
   if (ocsp_url != NULL)
     mado_config_set (config, "identity", "ocsp-allowed-urls", ocsp_url, NULL);
   const char *crls[] = { crl, NULL };
-  MadoIdentityOverrides o = { .trust_dir = trust_dir, .extra_crls = crl != NULL ? crls : NULL,
-                              .ocsp_url = ocsp_url };
+  MadoIdentityOverrides o
+      = { .trust_dir = trust_dir, .extra_crls = crl != NULL ? crls : NULL, .ocsp_url = ocsp_url };
   MadoCertVerifier *v = mado_identity_verifier_new_from_config (config, &o, &error);
   if (v == NULL)
     g_error ("%s", error->message);
@@ -99,8 +99,8 @@ main (int argc, char **argv)
 
   Ctx c = { 0 };
   c.der = g_bytes_new (data, len);
-  const unsigned char *p = (const unsigned char *) data;
-  c.cert = d2i_X509 (NULL, &p, (long) len);
+  const unsigned char *p = (const unsigned char *)data;
+  c.cert = d2i_X509 (NULL, &p, (long)len);
 
   g_autoptr (MadoCertVerifier) chain = make_verifier (argv[1], NULL, NULL, state);
   g_autoptr (MadoCertVerifier) with_crl = make_verifier (argv[1], argv[3], NULL, state);
