@@ -9,6 +9,7 @@
 
 #include "mado-card-error.h"
 #include "mado-identity-error.h"
+#include "mado-print-error.h"
 
 G_DEFINE_QUARK (mado - app - error - quark, mado_app_error)
 
@@ -121,6 +122,66 @@ static const MadoErrorEntry catalogue[] = {
     N_ ("署名用電子証明書とカードの券面事項が一致しません"),
     N_ ("住所や氏名の変更後に電子証明書が更新されていない可能性があります。窓口で確認を受けてくださ"
         "い。") },
+  { "print.unknown-kind", mado_print_error_quark, MADO_PRINT_ERROR_UNKNOWN_KIND, 40,
+    N_ ("その種類の帳票はありません"),
+    N_ ("帳票の種類 (kind) を docs/documents.md で確かめてください。") },
+  { "print.missing-field", mado_print_error_quark, MADO_PRINT_ERROR_MISSING_FIELD, 41,
+    N_ ("帳票に必要な項目がありません"), N_ ("表示された項目をデータに加えてください。") },
+  { "print.invalid-field", mado_print_error_quark, MADO_PRINT_ERROR_INVALID_FIELD, 42,
+    N_ ("帳票の項目の形式が正しくありません"),
+    N_ ("表示された項目の型と書式を docs/documents.md で確かめてください。") },
+  { "print.unresolved-character", mado_print_error_quark, MADO_PRINT_ERROR_UNRESOLVED_CHARACTER, 43,
+    N_ ("印字できない文字 (外字) があります"),
+    N_ ("表示された文字を持つフォントを設定するか、住民記録で文字を同定してください。外字が解決する"
+        "まで交付できません。") },
+  { "print.unsupported-variation", mado_print_error_quark, MADO_PRINT_ERROR_UNSUPPORTED_VARIATION,
+    44, N_ ("フォントにない異体字 (IVS) があります"),
+    N_ ("表示された異体字を登録したフォント (MJ+ など) "
+        "を設定してください。別の字体で印字することはしません。") },
+  { "print.too-long", mado_print_error_quark, MADO_PRINT_ERROR_TOO_LONG, 45,
+    N_ ("文字が長すぎて欄に収まりません"),
+    N_ ("窓口で様式を確かめてください。文字を切り詰めて印字することはしません。") },
+  { "print.font", mado_print_error_quark, MADO_PRINT_ERROR_FONT, 46,
+    N_ ("必要なフォントがインストールされていません"),
+    N_ ("fonts-ipamj-mincho と fonts-noto-cjk を入れてください。") },
+  { "print.render", mado_print_error_quark, MADO_PRINT_ERROR_RENDER, 47,
+    N_ ("帳票を描画できません"), N_ ("詳細を添えて IT 担当へ連絡してください。") },
+  { "print.key", mado_print_error_quark, MADO_PRINT_ERROR_KEY, 48,
+    N_ ("署名鍵または公開鍵を使えません"),
+    N_ ("鍵ファイルのパスと形式 (PEM, ECDSA P-256) を確かめてください。") },
+  { "print.no-qr", mado_print_error_quark, MADO_PRINT_ERROR_NO_QR, 49,
+    N_ ("窓口システムの QR コードが見つかりません"),
+    N_ ("書類全体がはっきり写るようにもう一度読み取ってください。") },
+  { "print.tampered", mado_print_error_quark, MADO_PRINT_ERROR_TAMPERED, 50,
+    N_ ("書類が改ざんされているか、QR と内容が一致しません"),
+    N_ ("この書類は受け付けず、発行元に照会してください。") },
+  { "print.unknown-signer", mado_print_error_quark, MADO_PRINT_ERROR_UNKNOWN_SIGNER, 51,
+    N_ ("署名した鍵が登録されていません"), N_ ("発行元の公開鍵を設定してください。") },
+  { "print.pdf", mado_print_error_quark, MADO_PRINT_ERROR_PDF, 52, N_ ("PDF を読み書きできません"),
+    N_ ("ファイルのパスと内容を確かめてください。") },
+  { "print.printer-not-found", mado_print_error_quark, MADO_PRINT_ERROR_PRINTER_NOT_FOUND, 53,
+    N_ ("プリンターが見つかりません"), N_ ("キュー名またはプリンターの URI を確かめてください。") },
+  { "print.printer-unreachable", mado_print_error_quark, MADO_PRINT_ERROR_PRINTER_UNREACHABLE, 54,
+    N_ ("プリンター (CUPS) に接続できません"),
+    N_ ("プリンターの電源とネットワーク、CUPS の状態を確かめてください。") },
+  { "print.printer-stopped", mado_print_error_quark, MADO_PRINT_ERROR_PRINTER_STOPPED, 55,
+    N_ ("プリンターが停止しました"),
+    N_ ("プリンターの状態を確かめ、直したら再開 (cupsenable) "
+        "してください。発行は取り消して記録します。") },
+  { "print.media-jam", mado_print_error_quark, MADO_PRINT_ERROR_MEDIA_JAM, 56, N_ ("紙詰まりです"),
+    N_ ("詰まった用紙を取り除いてください。この発行は取り消して記録します。") },
+  { "print.media-empty", mado_print_error_quark, MADO_PRINT_ERROR_MEDIA_EMPTY, 57,
+    N_ ("用紙がありません"), N_ ("用紙を補充してください。この発行は取り消して記録します。") },
+  { "print.job-aborted", mado_print_error_quark, MADO_PRINT_ERROR_JOB_ABORTED, 58,
+    N_ ("印刷が中断されました"),
+    N_ ("プリンターの表示を確かめてください。この発行は取り消して記録します。") },
+  { "print.job-canceled", mado_print_error_quark, MADO_PRINT_ERROR_JOB_CANCELED, 59,
+    N_ ("印刷が取り消されました"), N_ ("必要なら最初からやり直してください。") },
+  { "print.job-held", mado_print_error_quark, MADO_PRINT_ERROR_JOB_HELD, 60,
+    N_ ("印刷が保留されています"), N_ ("CUPS の保留を解除するか、取り消してください。") },
+  { "print.timeout", mado_print_error_quark, MADO_PRINT_ERROR_TIMEOUT, 61,
+    N_ ("印刷が時間内に終わりませんでした"),
+    N_ ("プリンターの状態を確かめてください。印刷が終わったと確認できるまで交付済みにしません。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

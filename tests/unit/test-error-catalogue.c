@@ -5,6 +5,8 @@
 #include "mado-app-error.h"
 #include "mado-card-error.h"
 #include "mado-identity-error.h"
+#include "mado-print-commands.h"
+#include "mado-print-error.h"
 
 static void
 test_docs_agree (void)
@@ -45,6 +47,13 @@ test_card_domain_complete (void)
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 30);
       g_assert_cmpint (mado_error_exit_code (e), <=, 39);
+    }
+  /* print/ mirrors its rows for its own commands (it cannot see app/): they must agree */
+  for (int code = MADO_PRINT_ERROR_UNKNOWN_KIND; code <= MADO_PRINT_ERROR_TIMEOUT; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_PRINT_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, ==, mado_print_error_id (e));
+      g_assert_cmpint (mado_error_exit_code (e), ==, mado_print_exit_code (e));
     }
   g_autoptr (GError) other = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_NOENT, "x");
   g_assert_cmpint (mado_error_exit_code (other), ==, 1);
