@@ -24,7 +24,7 @@ typedef struct
   guint8 digest[32];  /* SHA-256 of the canonical content */
   gboolean has_card_link;
   guint8 card_link[32]; /* SHA-256 card link of the person the document describes */
-  char *key_id;       /* which key signed (hex of the first bytes of SHA-256 of its SPKI) */
+  char *key_id;         /* which key signed (hex of the first bytes of SHA-256 of its SPKI) */
 } MadoQrClaims;
 
 void mado_qr_claims_free (MadoQrClaims *claims);
@@ -43,7 +43,12 @@ MadoQrClaims *mado_signed_qr_decode (const char *payload, GPtrArray *public_keys
 gboolean mado_qr_draw (cairo_t *cr, const char *payload, double x, double y, double size,
                        GError **error);
 
-/* Loads a PEM private or public key (MADO_PRINT_ERROR_KEY). */
+/* The key id of @key (private or public): lowercase hex of the first 8 bytes of SHA-256 over its
+ * SubjectPublicKeyInfo DER. */
+char *mado_key_id (EVP_PKEY *key);
+
+/* Loads a PEM private or public key (MADO_PRINT_ERROR_KEY); a public key may also be given as a
+ * PEM certificate. EC P-256 only. */
 EVP_PKEY *mado_signing_key_load (const char *path, GError **error);
 EVP_PKEY *mado_public_key_load (const char *path, GError **error);
 

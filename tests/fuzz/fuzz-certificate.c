@@ -25,8 +25,8 @@ init (void)
   X509_gmtime_adj (X509_getm_notAfter (root), 86400L * 3650);
   X509_set_pubkey (root, key);
   X509_NAME *name = X509_get_subject_name (root);
-  X509_NAME_add_entry_by_txt (name, "C", MBSTRING_ASC, (const unsigned char *) "JP", -1, -1, 0);
-  X509_NAME_add_entry_by_txt (name, "O", MBSTRING_ASC, (const unsigned char *) "JPKI", -1, -1, 0);
+  X509_NAME_add_entry_by_txt (name, "C", MBSTRING_ASC, (const unsigned char *)"JP", -1, -1, 0);
+  X509_NAME_add_entry_by_txt (name, "O", MBSTRING_ASC, (const unsigned char *)"JPKI", -1, -1, 0);
   X509_set_issuer_name (root, name);
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb (&ctx);
@@ -57,9 +57,9 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 
   for (int purpose = MADO_CERT_PURPOSE_AUTH; purpose <= MADO_CERT_PURPOSE_SIGN; purpose++)
     {
-      MadoVerdict *v = mado_cert_verifier_verify (verifier, der, (MadoCertPurpose) purpose,
+      MadoVerdict *v = mado_cert_verifier_verify (verifier, der, (MadoCertPurpose)purpose,
                                                   MADO_CHECK_ALL, NULL);
-      sink += (gsize) v->kind + strlen (v->detail != NULL ? v->detail : "");
+      sink += (gsize)v->kind + strlen (v->detail != NULL ? v->detail : "");
       mado_verdict_free (v);
     }
 
@@ -77,8 +77,8 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_free (link);
 
   g_autoptr (GBytes) message = g_bytes_new_static ("challenge", 9);
-  g_autoptr (GBytes) signature = g_bytes_new (data, MIN (size, (size_t) 256));
-  sink += (gsize) mado_signature_verify (der, message, signature);
-  (void) sink;
+  g_autoptr (GBytes) signature = g_bytes_new (data, MIN (size, (size_t)256));
+  sink += (gsize)mado_signature_verify (der, message, signature);
+  (void)sink;
   return 0;
 }
