@@ -313,7 +313,7 @@ static void
 test_variant_printed (void)
 {
   static const char *const names[] = { "葛 太郎", "葛\xf3\xa0\x84\x82 太郎" };
-  g_autofree char *crops[2] = { NULL, NULL };
+  char *crops[2] = { NULL, NULL }; /* freed below: g_autofree would free only the first */
   for (int v = 0; v < 2; v++)
     {
       g_autoptr (JsonNode) n = load_sample ("kisai_jiko.json");
@@ -329,6 +329,8 @@ test_variant_printed (void)
       g_assert_cmpuint (strlen (crops[v]), >, 1000);
     }
   g_assert_cmpstr (crops[0], !=, crops[1]);
+  g_free (crops[0]);
+  g_free (crops[1]);
 }
 
 static void
