@@ -160,17 +160,48 @@ print_json (const MadoVerification *v, const GError *verdict)
   printf ("%s\n", text);
 }
 
+#define DEFAULT_KEY_DIR "/etc/madoguchi/verify-keys"
+
+static gboolean
+load_key_dir (const char *dir, GPtrArray *keys, GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    {
+      (*error)->domain = MADO_PRINT_ERROR;
+      (*error)->code = MADO_PRINT_ERROR_KEY;
+      return FALSE;
+    }
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      if (!g_str_has_suffix (name, ".pem"))
+        continue;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      EVP_PKEY *key = mado_public_key_load (path, error);
+      if (key == NULL)
+        return FALSE;
+      g_ptr_array_add (keys, key);
+    }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_auto (GStrv) key_paths = NULL;
+  g_autofree char *key_dir = NULL;
   gboolean json = FALSE;
   g_autoptr (GError) error = NULL;
   const GOptionEntry entries[] = {
     { "key", 'k', 0, G_OPTION_ARG_FILENAME_ARRAY, &key_paths,
       "a public key (PEM, or a PEM certificate) whose signatures are trusted; repeatable",
       "PUB.pem" },
+    { "key-dir", 0, 0, G_OPTION_ARG_FILENAME, &key_dir,
+      "every *.pem in DIR is a trusted public key (default without --key: " DEFAULT_KEY_DIR
+      ", when it exists)",
+      "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print the result as JSON", NULL },
     { NULL },
   };
@@ -195,6 +226,11 @@ main (int argc, char **argv)
         return mado_print_fail ("mado-verify", error);
       g_ptr_array_add (keys, key);
     }
+  /* The configured keys: the office's and the enrolled kiosks' public keys, one PEM each. */
+  if (key_dir == NULL && key_paths == NULL && g_file_test (DEFAULT_KEY_DIR, G_FILE_TEST_IS_DIR))
+    key_dir = g_strdup (DEFAULT_KEY_DIR);
+  if (key_dir != NULL && !load_key_dir (key_dir, keys, &error))
+    return mado_print_fail ("mado-verify", error);
 
   g_autoptr (MadoVerification) v = mado_document_verify (argv[1], keys, &error);
   if (v == NULL)

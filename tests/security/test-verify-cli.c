@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mado-print-commands.h"
 #include "mado-pdf-attachment.h"
 #include "mado-print-error.h"
@@ -33,7 +35,12 @@ verify (const char *key, const char *file, gboolean json, JsonNode **result, cha
   const char *argv[8];
   int n = 0;
   argv[n++] = verify_exe;
-  if (key != NULL)
+  if (key != NULL && g_file_test (key, G_FILE_TEST_IS_DIR))
+    {
+      argv[n++] = "--key-dir"; /* the configured keys: a directory of PEM files */
+      argv[n++] = key;
+    }
+  else if (key != NULL)
     {
       argv[n++] = "--key";
       argv[n++] = key;
@@ -98,6 +105,24 @@ test_pdf_valid (void)
   g_assert_nonnull (strstr (text, "有効"));
   g_assert_nonnull (strstr (text, "2026-000123"));
   g_assert_nonnull (strstr (text, "一致"));
+}
+
+static void
+test_key_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *keys_dir = g_dir_make_tmp ("mado-verify-keys-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (pub, &data, &len, &error));
+  g_autofree char *copy = g_build_filename (keys_dir, "office.pem", NULL);
+  g_assert_true (g_file_set_contents (copy, data, (gssize)len, &error));
+  g_autoptr (JsonNode) result = NULL;
+  g_assert_cmpint (verify (keys_dir, pdf, TRUE, &result, NULL), ==, 0);
+  check_valid_json (result, TRUE);
+  g_unlink (copy);
+  g_rmdir (keys_dir);
 }
 
 static gboolean
@@ -287,6 +312,7 @@ main (int argc, char **argv)
   mado_test_make_pdf (pdf, doc, office_key);
 
   g_test_add_func ("/verify-cli/pdf-valid", test_pdf_valid);
+  g_test_add_func ("/verify-cli/key-dir", test_key_dir);
   g_test_add_func ("/verify-cli/image-valid", test_image_valid);
   g_test_add_func ("/verify-cli/zbarimg", test_zbarimg);
   g_test_add_func ("/verify-cli/altered", test_altered);
