@@ -47,17 +47,23 @@ expect (const guint8 **p, gsize *left, int tag, int cls, Element *e)
   return next (p, left, e) && e->tag == tag && e->cls == cls;
 }
 
-static gint64
-time_of (const Element *e)
+gint64
+mado_asn1_time_to_unix (const ASN1_TIME *t)
 {
-  const unsigned char *q = e->whole;
-  g_autoptr (ASN1_TIME) t = d2i_ASN1_TIME (NULL, &q, (long)e->whole_len);
   struct tm tm = { 0 };
   if (t == NULL || ASN1_TIME_to_tm (t, &tm) != 1)
     return G_MININT64;
   g_autoptr (GDateTime) dt = g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                                                   tm.tm_hour, tm.tm_min, tm.tm_sec);
   return dt != NULL ? g_date_time_to_unix (dt) : G_MININT64;
+}
+
+static gint64
+time_of (const Element *e)
+{
+  const unsigned char *q = e->whole;
+  g_autoptr (ASN1_TIME) t = d2i_ASN1_TIME (NULL, &q, (long)e->whole_len);
+  return mado_asn1_time_to_unix (t);
 }
 
 /* The digests, fetched once: an implicit fetch per call costs locks in OpenSSL 3. */

@@ -40,6 +40,9 @@ MadoCertParsed *mado_cert_parse (const guint8 *der, gsize len);
 void mado_cert_parsed_free (MadoCertParsed *cert);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MadoCertParsed, mado_cert_parsed_free)
 
+/* An ASN1_TIME as Unix seconds; G_MININT64 when it is not a time. */
+gint64 mado_asn1_time_to_unix (const ASN1_TIME *t);
+
 /* Whether @key signed the certificate. */
 gboolean mado_cert_parsed_verify (const MadoCertParsed *cert, EVP_PKEY *key);
 

@@ -130,17 +130,6 @@ conclude (MadoVerdict *v, MadoVerdictReason reason, const char *format, ...)
   return v;
 }
 
-static gint64
-asn1_time_unix (const ASN1_TIME *t)
-{
-  struct tm tm = { 0 };
-  if (t == NULL || ASN1_TIME_to_tm (t, &tm) != 1)
-    return G_MININT64;
-  g_autoptr (GDateTime) dt = g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                                  tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return dt != NULL ? g_date_time_to_unix (dt) : G_MININT64;
-}
-
 static char *
 card_link_of (const MadoCertParsed *cert)
 {
@@ -292,9 +281,9 @@ verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckF
     return conclude (v, MADO_REASON_NOT_YET_VALID, "valid only from the certificate's notBefore");
   if (now > v->not_after)
     return conclude (v, MADO_REASON_EXPIRED, "expired at the certificate's notAfter");
-  if (now < asn1_time_unix (X509_get0_notBefore (root->certificate)))
+  if (now < mado_asn1_time_to_unix (X509_get0_notBefore (root->certificate)))
     return conclude (v, MADO_REASON_NOT_YET_VALID, "the issuing root is not yet valid");
-  if (now > asn1_time_unix (X509_get0_notAfter (root->certificate)))
+  if (now > mado_asn1_time_to_unix (X509_get0_notAfter (root->certificate)))
     return conclude (v, MADO_REASON_EXPIRED, "the issuing root has expired");
 
   const char *why = NULL;
