@@ -251,17 +251,7 @@ make_auth_ee ()
 {
   local rdir=$1 id=$2
   new_rsa_key "$rdir/auth.key"
-  {
-    cat <<EOF
-[ext]
-keyUsage = critical,digitalSignature
-certificatePolicies = $OID_POLICY_AUTH
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-issuerAltName = ASN1:SEQUENCE:jpki_gn
-EOF
-    jpki_general_names_section
-  } >"$rdir/auth-ext.cnf"
+  id_auth_ext "$rdir/auth-ext.cnf"
   ca_issue auth "/C=JP/CN=$id" "$rdir/auth.key" "$rdir/auth-ext.cnf" \
     "$(asn1_time "$today")" "$(asn1_time "$today + 5 years")" "$rdir/auth.pem" \
     "$out/auth-ca.pem" "$out/auth-ca.key"
@@ -273,31 +263,8 @@ EOF
 make_sign_ee ()
 {
   local rdir=$1 id=$2 locality=$3 name=$4 address=$5 birth=$6 sex=$7
-  local cert_sex
-  case $sex in
-    1 | 2) cert_sex=$sex ;;
-    *) cert_sex=3 ;; # the certificate's "unknown"
-  esac
   new_rsa_key "$rdir/sign.key"
-  {
-    cat <<EOF
-[ext]
-keyUsage = critical,digitalSignature,nonRepudiation
-certificatePolicies = $OID_POLICY_SIGN_TEST
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-issuerAltName = ASN1:SEQUENCE:jpki_gn
-subjectAltName = @san
-[san]
-otherName.1 = $OID_SAN_NAME;FORMAT:UTF8,UTF8String:$name
-otherName.2 = $OID_SAN_NAME_FLAGS;FORMAT:UTF8,UTF8String:$(zeros "$(utf8_chars "$name")")
-otherName.3 = $OID_SAN_SEX;FORMAT:UTF8,UTF8String:$cert_sex
-otherName.4 = $OID_SAN_BIRTH;FORMAT:UTF8,UTF8String:$(era_code "$birth")$birth
-otherName.5 = $OID_SAN_ADDRESS;FORMAT:UTF8,UTF8String:$address
-otherName.6 = $OID_SAN_ADDRESS_FLAGS;FORMAT:UTF8,UTF8String:$(zeros "$(utf8_chars "$address")")
-EOF
-    jpki_general_names_section
-  } >"$rdir/sign-ext.cnf"
+  id_sign_ext "$rdir/sign-ext.cnf" "$name" "$address" "$birth" "$sex"
   ca_issue sign "/C=JP/L=$locality/CN=$id" "$rdir/sign.key" "$rdir/sign-ext.cnf" \
     "$(asn1_time "$today")" "$(asn1_time "$today + 5 years")" "$rdir/sign.pem" \
     "$out/sign-ca.pem" "$out/sign-ca.key"
@@ -441,7 +408,7 @@ EOF
   } >"$1"
 }
 
-# id_auth_ext FILE [KEY_USAGE [EXTRA_LINE]] — the auth end-entity profile (as make_auth_ee).
+# id_auth_ext FILE [KEY_USAGE [EXTRA_LINE]] — the auth end-entity profile (every auth EE).
 id_auth_ext ()
 {
   local usage=${2:-critical,digitalSignature}
@@ -459,7 +426,8 @@ EOF
   } >"$1"
 }
 
-# id_sign_ext FILE NAME ADDRESS BIRTH SEX — the sign end-entity profile (as make_sign_ee).
+# id_sign_ext FILE NAME ADDRESS BIRTH SEX — the sign end-entity profile (every sign EE; sex
+# 1|2, anything else is the certificate's 3 "unknown").
 id_sign_ext ()
 {
   local name=$2 address=$3 birth=$4 cert_sex
