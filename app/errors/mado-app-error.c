@@ -9,6 +9,7 @@
 
 #include "mado-card-error.h"
 #include "mado-identity-error.h"
+#include "mado-model-error.h"
 #include "mado-print-error.h"
 
 G_DEFINE_QUARK (mado - app - error - quark, mado_app_error)
@@ -182,6 +183,23 @@ static const MadoErrorEntry catalogue[] = {
   { "print.timeout", mado_print_error_quark, MADO_PRINT_ERROR_TIMEOUT, 61,
     N_ ("印刷が時間内に終わりませんでした"),
     N_ ("プリンターの状態を確かめてください。印刷が終わったと確認できるまで交付済みにしません。") },
+  { "model.syntax", mado_model_error_quark, MADO_MODEL_ERROR_SYNTAX, 70,
+    N_ ("データが JSON として読めません"),
+    N_ ("送り元のシステムに、壊れていないデータを送り直してもらってください。") },
+  { "model.missing-field", mado_model_error_quark, MADO_MODEL_ERROR_MISSING, 71,
+    N_ ("必要な項目がありません"),
+    N_ ("表示された項目 (パス) を docs/model.md で確かめ、データに加えてください。") },
+  { "model.invalid-field", mado_model_error_quark, MADO_MODEL_ERROR_INVALID, 72,
+    N_ ("項目の形式が正しくありません"),
+    N_ ("表示された項目の型と書式を docs/model.md で確かめてください。") },
+  { "model.unknown-field", mado_model_error_quark, MADO_MODEL_ERROR_UNKNOWN_FIELD, 73,
+    N_ ("取り決めにない項目があります"), N_ ("項目名の綴りを docs/model.md で確かめてください。") },
+  { "model.check-digit", mado_model_error_quark, MADO_MODEL_ERROR_CHECK_DIGIT, 74,
+    N_ ("番号の検査用数字が合いません"),
+    N_ ("宛名番号・世帯番号・個人番号を原本と照らし合わせてください。") },
+  { "model.transition", mado_model_error_quark, MADO_MODEL_ERROR_TRANSITION, 75,
+    N_ ("その状態の変更はできません"),
+    N_ ("届の状態 (下書き→提出→仮登録→本登録) と、仮登録した職員と別の職員か確かめてください。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

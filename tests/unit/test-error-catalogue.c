@@ -6,6 +6,7 @@
 #include "mado-card-error.h"
 #include "mado-identity-error.h"
 #include "mado-print-commands.h"
+#include "mado-model-error.h"
 #include "mado-print-error.h"
 
 static void
@@ -47,6 +48,13 @@ test_card_domain_complete (void)
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 30);
       g_assert_cmpint (mado_error_exit_code (e), <=, 39);
+    }
+  for (int code = MADO_MODEL_ERROR_SYNTAX; code <= MADO_MODEL_ERROR_TRANSITION; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_MODEL_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
+      g_assert_cmpint (mado_error_exit_code (e), >=, 70);
+      g_assert_cmpint (mado_error_exit_code (e), <=, 79);
     }
   /* print/ mirrors its rows for its own commands (it cannot see app/): they must agree */
   for (int code = MADO_PRINT_ERROR_UNKNOWN_KIND; code <= MADO_PRINT_ERROR_TIMEOUT; code++)
