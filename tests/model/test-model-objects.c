@@ -436,6 +436,7 @@ test_syntax (void)
     }
   g_autoptr (GError) error = NULL;
   g_autoptr (MadoPerson) p = mado_person_new_from_data ("{}", -1, &error);
+  g_assert_null (p);
   g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_MISSING);
   g_assert_true (g_str_has_prefix (error->message, "atena_number: "));
 }
