@@ -10,6 +10,7 @@
 #include "mado-card-error.h"
 #include "mado-identity-error.h"
 #include "mado-model-error.h"
+#include "mado-outbox-error.h"
 #include "mado-print-error.h"
 
 G_DEFINE_QUARK (mado - app - error - quark, mado_app_error)
@@ -200,6 +201,30 @@ static const MadoErrorEntry catalogue[] = {
   { "model.transition", mado_model_error_quark, MADO_MODEL_ERROR_TRANSITION, 75,
     N_ ("その状態の変更はできません"),
     N_ ("届の状態 (下書き→提出→仮登録→本登録) と、仮登録した職員と別の職員か確かめてください。") },
+  { "outbox.io", mado_outbox_error_quark, MADO_OUTBOX_ERROR_IO, 80,
+    N_ ("送信待ちの記録 (アウトボックス) を読み書きできません"),
+    N_ ("ディスクの空きと権限を確かめ、IT 担当へ連絡してください。記録は消えていません。") },
+  { "outbox.schema", mado_outbox_error_quark, MADO_OUTBOX_ERROR_SCHEMA, 81,
+    N_ ("アウトボックスの形式が違います"),
+    N_ ("別のファイルか、新しい版で作られたものです。パスと版を確かめてください。") },
+  { "outbox.key-file", mado_outbox_error_quark, MADO_OUTBOX_ERROR_KEY_FILE, 82,
+    N_ ("アウトボックスの鍵ファイルを使えません"),
+    N_ ("鍵ファイルの場所と権限 (所有者のみ読み取り可) を確かめてください。") },
+  { "outbox.key", mado_outbox_error_quark, MADO_OUTBOX_ERROR_KEY, 83,
+    N_ ("この記録は別の鍵で暗号化されています"),
+    N_ ("キオスクの鍵が入れ替わっていないか IT 担当が確かめてください。") },
+  { "outbox.tampered", mado_outbox_error_quark, MADO_OUTBOX_ERROR_TAMPERED, 84,
+    N_ ("送信待ちの記録が改ざんされています"),
+    N_ ("この記録は送らず、IT 担当へ連絡してください。") },
+  { "outbox.not-found", mado_outbox_error_quark, MADO_OUTBOX_ERROR_NOT_FOUND, 85,
+    N_ ("その記録はありません"), N_ ("すでに送信済み (削除済み) の可能性があります。") },
+  { "outbox.state", mado_outbox_error_quark, MADO_OUTBOX_ERROR_STATE, 86,
+    N_ ("記録の状態に合わない操作です"), N_ ("記録の状態 (待機・保留) を確かめてください。") },
+  { "outbox.invalid", mado_outbox_error_quark, MADO_OUTBOX_ERROR_INVALID, 87,
+    N_ ("記録の形式が正しくありません"),
+    N_ ("種類・内容・理由の書式を docs/outbox.md で確かめてください。") },
+  { "outbox.crypto", mado_outbox_error_quark, MADO_OUTBOX_ERROR_CRYPTO, 88,
+    N_ ("暗号処理に失敗しました"), N_ ("IT 担当へ連絡してください。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 #include "mado-identity-error.h"
 #include "mado-print-commands.h"
 #include "mado-model-error.h"
+#include "mado-outbox-error.h"
 #include "mado-print-error.h"
 
 static void
@@ -55,6 +56,13 @@ test_card_domain_complete (void)
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 70);
       g_assert_cmpint (mado_error_exit_code (e), <=, 79);
+    }
+  for (int code = MADO_OUTBOX_ERROR_IO; code <= MADO_OUTBOX_ERROR_CRYPTO; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_OUTBOX_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
+      g_assert_cmpint (mado_error_exit_code (e), >=, 80);
+      g_assert_cmpint (mado_error_exit_code (e), <=, 89);
     }
   /* print/ mirrors its rows for its own commands (it cannot see app/): they must agree */
   for (int code = MADO_PRINT_ERROR_UNKNOWN_KIND; code <= MADO_PRINT_ERROR_TIMEOUT; code++)
