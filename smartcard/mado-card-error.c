@@ -3,7 +3,10 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (mado - card - error - quark, mado_card_error)
+/* The quark's name is a string GLib builds from these tokens: keep them unspaced. */
+/* clang-format off */
+G_DEFINE_QUARK (mado-card-error-quark, mado_card_error)
+/* clang-format on */
 
 /* The tries left travel inside the message, in a fixed form, so that a GError stays a plain
  * GError (it crosses threads and GTask unchanged). */

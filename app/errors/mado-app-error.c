@@ -13,9 +13,22 @@
 #include "mado-outbox-error.h"
 #include "mado-print-error.h"
 
-G_DEFINE_QUARK (mado - app - error - quark, mado_app_error)
+/* The quark's name is a string GLib builds from these tokens: keep them unspaced. */
+/* clang-format off */
+G_DEFINE_QUARK (mado-app-error-quark, mado_app_error)
+/* clang-format on */
 
-/* Exit codes: 0 success, 1 unknown failure, 2 usage, 3–9 app, 10–29 card, 30–39 identity. */
+/* registry/ depends on app/, not the other way: its domain is named here by its quark string and
+ * its codes by number (MadoRegistryError, registry/mado-registry-error.h); the catalogue test
+ * links both and checks they agree. */
+static GQuark
+registry_error_quark (void)
+{
+  return g_quark_from_static_string ("mado-registry-error-quark");
+}
+
+/* Exit codes: 0 success, 1 unknown failure, 2 usage, 3–9 app, 10–29 card, 30–39 identity,
+ * 40–69 print, 70–79 model, 80–89 outbox, 90–109 registry. */
 static const MadoErrorEntry catalogue[] = {
   { "app.usage", mado_app_error_quark, MADO_APP_ERROR_USAGE, 2,
     N_ ("コマンドの使い方が正しくありません"), N_ ("--help で使い方を確認してください。") },
@@ -225,6 +238,39 @@ static const MadoErrorEntry catalogue[] = {
     N_ ("種類・内容・理由の書式を docs/outbox.md で確かめてください。") },
   { "outbox.crypto", mado_outbox_error_quark, MADO_OUTBOX_ERROR_CRYPTO, 88,
     N_ ("暗号処理に失敗しました"), N_ ("IT 担当へ連絡してください。") },
+  { "registry.dsn", registry_error_quark, 1, 90,
+    N_ ("データベースの指定 (--db) が正しくありません"),
+    N_ ("sqlite:PATH か postgresql://… の形で指定してください。") },
+  { "registry.open", registry_error_quark, 2, 91, N_ ("データベースを開けません"),
+    N_ ("パスと権限、ディスクの空きを確かめてください。") },
+  { "registry.schema-too-new", registry_error_quark, 3, 92,
+    N_ ("新しい版で作られたデータベースです"),
+    N_ ("同じか新しい版の mado-registryd で開いてください。データベースは変更していません。") },
+  { "registry.migration", registry_error_quark, 4, 93,
+    N_ ("データベースの更新 (移行) に失敗しました"),
+    N_ ("何も適用されていません。バックアップから戻せることを確かめ、IT "
+        "担当へ連絡してください。") },
+  { "registry.database", registry_error_quark, 5, 94, N_ ("データベースの処理に失敗しました"),
+    N_ ("詳細を添えて IT 担当へ連絡してください。") },
+  { "registry.busy", registry_error_quark, 6, 95, N_ ("データベースが混み合っています"),
+    N_ ("しばらくしてからもう一度お試しください。") },
+  { "registry.not-found", registry_error_quark, 7, 96, N_ ("該当する記録がありません"),
+    N_ ("番号を確かめてください。") },
+  { "registry.invalid", registry_error_quark, 8, 97, N_ ("記録の内容が取り決めに合いません"),
+    N_ ("docs/model.md で項目を確かめてください。") },
+  { "registry.conflict", registry_error_quark, 9, 98, N_ ("記録がすでにある内容と矛盾します"),
+    N_ ("重複して登録しようとしていないか確かめてください。") },
+  { "registry.idempotency-conflict", registry_error_quark, 10, 99,
+    N_ ("同じ冪等キーで別の依頼が届きました"),
+    N_ ("送り元のシステムの不具合です。IT 担当へ連絡してください。") },
+  { "registry.idempotency-stale", registry_error_quark, 11, 100,
+    N_ ("古すぎる依頼です (30日を過ぎています)"),
+    N_ ("この依頼は適用しません。必要なら新しく作り直してください。") },
+  { "registry.range-exhausted", registry_error_quark, 12, 101,
+    N_ ("本日の受付番号を使い切りました"),
+    N_ ("受付番号の範囲を広げるか、窓口で案内してください。") },
+  { "registry.backup", registry_error_quark, 13, 102, N_ ("バックアップに失敗しました"),
+    N_ ("書き込み先の空きと権限を確かめてください。途中のファイルは消しました。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

@@ -3,7 +3,10 @@
 
 #include "mado-identity-error.h"
 
-G_DEFINE_QUARK (mado - identity - error - quark, mado_identity_error)
+/* The quark's name is a string GLib builds from these tokens: keep them unspaced. */
+/* clang-format off */
+G_DEFINE_QUARK (mado-identity-error-quark, mado_identity_error)
+/* clang-format on */
 
 static const struct
 {

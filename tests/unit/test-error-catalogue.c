@@ -8,6 +8,7 @@
 #include "mado-print-commands.h"
 #include "mado-model-error.h"
 #include "mado-outbox-error.h"
+#include "mado-registry-error.h"
 #include "mado-print-error.h"
 
 static void
@@ -63,6 +64,14 @@ test_card_domain_complete (void)
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 80);
       g_assert_cmpint (mado_error_exit_code (e), <=, 89);
+    }
+  /* registry/ is named in the catalogue by its quark string: the real domain must match */
+  for (int code = MADO_REGISTRY_ERROR_DSN; code <= MADO_REGISTRY_ERROR_BACKUP; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_REGISTRY_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
+      g_assert_cmpint (mado_error_exit_code (e), >=, 90);
+      g_assert_cmpint (mado_error_exit_code (e), <=, 109);
     }
   /* print/ mirrors its rows for its own commands (it cannot see app/): they must agree */
   for (int code = MADO_PRINT_ERROR_UNKNOWN_KIND; code <= MADO_PRINT_ERROR_TIMEOUT; code++)

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-registry-store.c — the storage interface: dispatch, the DSN, idempotency checks.
+ */
+#include "mado-registry-store.h"
+
+#include "mado-sqlite-store.h"
+
+G_DEFINE_INTERFACE (MadoRegistryStore, mado_registry_store, G_TYPE_OBJECT)
+
+static void
+mado_registry_store_default_init (MadoRegistryStoreInterface *iface)
+{
+}
+
+void
+mado_idempotent_record_free (MadoIdempotentRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->scope);
+  g_free (record->key);
+  g_free (record->request_digest);
+  g_free (record->response_json);
+  g_free (record);
+}
+
+void
+mado_access_record_free (MadoAccessRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->who);
+  g_free (record->why);
+  g_free (record->atena_number);
+  g_free (record);
+}
+
+MadoRegistryStore *
+mado_registry_store_open (const char *dsn, GError **error)
+{
+  g_return_val_if_fail (dsn != NULL, NULL);
+
+  if (g_str_has_prefix (dsn, "sqlite:"))
+    {
+      const char *path = dsn + strlen ("sqlite:");
+      if (*path == '\0')
+        {
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DSN,
+                       "the DSN sqlite:PATH names no file");
+          return NULL;
+        }
+      return MADO_REGISTRY_STORE (mado_sqlite_store_new (path, error));
+    }
+  if (g_str_has_prefix (dsn, "postgresql:") || g_str_has_prefix (dsn, "postgres:"))
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DSN,
+                   "the PostgreSQL backend is not built yet");
+      return NULL;
+    }
+  /* The DSN of a PostgreSQL server may hold a password: never echo it. */
+  g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DSN,
+               "unknown database kind (expected sqlite:PATH)");
+  return NULL;
+}
+
+#define IFACE(self) MADO_REGISTRY_STORE_GET_IFACE (self)
+
+guint
+mado_registry_store_get_schema_version (MadoRegistryStore *self)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), 0);
+  return IFACE (self)->get_schema_version (self);
+}
+
+gboolean
+mado_registry_store_run_in_transaction (MadoRegistryStore *self, MadoRegistryStoreTxFunc func,
+                                        gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return IFACE (self)->run_in_transaction (self, func, user_data, error);
+}
+
+gboolean
+mado_registry_store_put_household (MadoRegistryStore *self, const MadoHousehold *household,
+                                   GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (household != NULL, FALSE);
+  return IFACE (self)->put_household (self, household, error);
+}
+
+MadoHousehold *
+mado_registry_store_get_household (MadoRegistryStore *self, const char *household_number,
+                                   GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (household_number != NULL, NULL);
+  return IFACE (self)->get_household (self, household_number, error);
+}
+
+guint
+mado_registry_store_record_change (MadoRegistryStore *self, const MadoHistoryEntry *entry,
+                                   GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), 0);
+  g_return_val_if_fail (entry != NULL, 0);
+  return IFACE (self)->record_change (self, entry, error);
+}
+
+MadoPerson *
+mado_registry_store_get_person (MadoRegistryStore *self, const char *atena_number, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (atena_number != NULL, NULL);
+  return IFACE (self)->get_person (self, atena_number, error);
+}
+
+GPtrArray *
+mado_registry_store_list_history (MadoRegistryStore *self, const char *atena_number, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (atena_number != NULL, NULL);
+  return IFACE (self)->list_history (self, atena_number, error);
+}
+
+gboolean
+mado_registry_store_read_kojin_bango (MadoRegistryStore *self, const char *atena_number,
+                                      const char *who, const char *why, gint64 at,
+                                      char **kojin_bango, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (atena_number != NULL && who != NULL && why != NULL, FALSE);
+  g_return_val_if_fail (kojin_bango != NULL, FALSE);
+  return IFACE (self)->read_kojin_bango (self, atena_number, who, why, at, kojin_bango, error);
+}
+
+GPtrArray *
+mado_registry_store_list_access (MadoRegistryStore *self, const char *atena_number, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (atena_number != NULL, NULL);
+  return IFACE (self)->list_access (self, atena_number, error);
+}
+
+gboolean
+mado_registry_store_put_block (MadoRegistryStore *self, const MadoIssuanceBlock *block,
+                               GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (block != NULL, FALSE);
+  return IFACE (self)->put_block (self, block, error);
+}
+
+GPtrArray *
+mado_registry_store_list_blocks (MadoRegistryStore *self, const char *atena_number,
+                                 const char *household_number, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  return IFACE (self)->list_blocks (self, atena_number, household_number, error);
+}
+
+gboolean
+mado_registry_store_link_card (MadoRegistryStore *self, GBytes *key_identifier, GBytes *serial,
+                               const char *atena_number, gint64 at, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (key_identifier != NULL && serial != NULL && atena_number != NULL, FALSE);
+  return IFACE (self)->link_card (self, key_identifier, serial, atena_number, at, error);
+}
+
+char *
+mado_registry_store_find_card_link (MadoRegistryStore *self, GBytes *key_identifier, GBytes *serial,
+                                    GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (key_identifier != NULL && serial != NULL, NULL);
+  return IFACE (self)->find_card_link (self, key_identifier, serial, error);
+}
+
+gboolean
+mado_registry_store_set_ticket_range (MadoRegistryStore *self, const char *category, guint first,
+                                      guint last, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (category != NULL, FALSE);
+  return IFACE (self)->set_ticket_range (self, category, first, last, error);
+}
+
+gboolean
+mado_registry_store_issue_ticket (MadoRegistryStore *self, MadoQueueTicket *ticket, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (ticket != NULL, FALSE);
+  return IFACE (self)->issue_ticket (self, ticket, error);
+}
+
+MadoQueueTicket *
+mado_registry_store_get_ticket (MadoRegistryStore *self, const char *ticket_id, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (ticket_id != NULL, NULL);
+  return IFACE (self)->get_ticket (self, ticket_id, error);
+}
+
+gboolean
+mado_registry_store_update_ticket (MadoRegistryStore *self, const MadoQueueTicket *ticket,
+                                   GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (ticket != NULL, FALSE);
+  return IFACE (self)->update_ticket (self, ticket, error);
+}
+
+GPtrArray *
+mado_registry_store_reserve_issuances (MadoRegistryStore *self, const MadoIssuance *request,
+                                       const char *prefix, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (request != NULL && prefix != NULL, NULL);
+  return IFACE (self)->reserve_issuances (self, request, prefix, error);
+}
+
+MadoIssuance *
+mado_registry_store_get_issuance (MadoRegistryStore *self, const char *issue_number, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (issue_number != NULL, NULL);
+  return IFACE (self)->get_issuance (self, issue_number, error);
+}
+
+gboolean
+mado_registry_store_mark_printed (MadoRegistryStore *self, const char *issue_number, const char *at,
+                                  GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (issue_number != NULL && at != NULL, FALSE);
+  return IFACE (self)->mark_printed (self, issue_number, at, error);
+}
+
+gboolean
+mado_registry_store_void_issuance (MadoRegistryStore *self, const char *issue_number,
+                                   const char *at, MadoVoidReason reason, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (issue_number != NULL && at != NULL, FALSE);
+  return IFACE (self)->void_issuance (self, issue_number, at, reason, error);
+}
+
+gboolean
+mado_registry_store_put_idempotent (MadoRegistryStore *self, const char *scope, const char *key,
+                                    const char *request_digest, const char *response_json,
+                                    gint64 created_at, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (scope != NULL && key != NULL, FALSE);
+  g_return_val_if_fail (request_digest != NULL && response_json != NULL, FALSE);
+  return IFACE (self)->put_idempotent (self, scope, key, request_digest, response_json, created_at,
+                                       error);
+}
+
+gboolean
+mado_registry_store_get_idempotent (MadoRegistryStore *self, const char *scope, const char *key,
+                                    MadoIdempotentRecord **record, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (scope != NULL && key != NULL && record != NULL, FALSE);
+  return IFACE (self)->get_idempotent (self, scope, key, record, error);
+}
+
+gboolean
+mado_registry_store_purge_idempotent (MadoRegistryStore *self, gint64 before, guint64 *purged,
+                                      GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  return IFACE (self)->purge_idempotent (self, before, purged, error);
+}
+
+gboolean
+mado_registry_idempotency_check_fresh (gint64 created_at, gint64 now, GError **error)
+{
+  if (now - created_at > MADO_REGISTRY_IDEMPOTENCY_RETENTION)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_IDEMPOTENCY_STALE,
+                   "the record is older than the idempotency key retention (%d days)",
+                   (int)(MADO_REGISTRY_IDEMPOTENCY_RETENTION / 86400));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mado_registry_store_replay (MadoRegistryStore *self, const char *scope, const char *key,
+                            const char *request_digest, gint64 now, char **response, GError **error)
+{
+  g_autoptr (MadoIdempotentRecord) record = NULL;
+
+  g_return_val_if_fail (request_digest != NULL && response != NULL, FALSE);
+  *response = NULL;
+  if (!mado_registry_store_get_idempotent (self, scope, key, &record, error))
+    return FALSE;
+  if (record == NULL)
+    return TRUE;
+  if (!mado_registry_idempotency_check_fresh (record->created_at, now, error))
+    return FALSE;
+  if (g_strcmp0 (record->request_digest, request_digest) != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_IDEMPOTENCY_CONFLICT,
+                   "the idempotency key was already used for a different request");
+      return FALSE;
+    }
+  *response = g_steal_pointer (&record->response_json);
+  return TRUE;
+}
+
+gboolean
+mado_registry_store_backup (MadoRegistryStore *self, const char *path, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  return IFACE (self)->backup (self, path, error);
+}

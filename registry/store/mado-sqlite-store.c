@@ -1,0 +1,1611 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-sqlite-store.c — the SQLite backend. One connection per store, serialised by a recursive
+ * mutex; every write runs in BEGIN IMMEDIATE … COMMIT (nested calls join the outer
+ * transaction). Objects are stored as their model JSON plus the columns that are queried.
+ */
+#include "mado-sqlite-store.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <errno.h>
+#include <string.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* ---- migrations (docs/registry-storage.md) --------------------------------------------------
+ * Append only: a released migration never changes; a new schema is a new entry. */
+
+static const char migration_1[]
+    = "CREATE TABLE households (\n"
+      "  household_number TEXT PRIMARY KEY,\n"
+      "  address_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE TABLE persons (\n"
+      "  atena_number TEXT PRIMARY KEY,\n"
+      "  household_number TEXT NOT NULL,\n"
+      "  status TEXT NOT NULL,\n"
+      "  head INTEGER NOT NULL,\n"
+      "  juminhyo_code TEXT,\n"
+      "  history_number INTEGER NOT NULL,\n"
+      "  person_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE INDEX persons_by_household ON persons (household_number, status);\n"
+      "CREATE TABLE person_history (\n"
+      "  atena_number TEXT NOT NULL REFERENCES persons (atena_number),\n"
+      "  history_number INTEGER NOT NULL CHECK (history_number >= 1),\n"
+      "  reason TEXT NOT NULL,\n"
+      "  moved_on TEXT,\n"
+      "  notified_on TEXT,\n"
+      "  processed_on TEXT NOT NULL,\n"
+      "  entry_json TEXT NOT NULL,\n"
+      "  PRIMARY KEY (atena_number, history_number)\n"
+      ");\n"
+      "CREATE TABLE issuance_blocks (\n"
+      "  block_id TEXT PRIMARY KEY,\n"
+      "  atena_number TEXT,\n"
+      "  household_number TEXT,\n"
+      "  block_json TEXT NOT NULL,\n"
+      "  CHECK ((atena_number IS NULL) <> (household_number IS NULL))\n"
+      ");\n"
+      "CREATE INDEX blocks_by_person ON issuance_blocks (atena_number);\n"
+      "CREATE INDEX blocks_by_household ON issuance_blocks (household_number);\n";
+
+static const char migration_2[]
+    = "CREATE TABLE card_links (\n"
+      "  key_identifier BLOB NOT NULL,\n"
+      "  serial BLOB NOT NULL,\n"
+      "  link_hash TEXT NOT NULL UNIQUE,\n"
+      "  atena_number TEXT NOT NULL UNIQUE REFERENCES persons (atena_number),\n"
+      "  linked_at INTEGER NOT NULL,\n"
+      "  PRIMARY KEY (key_identifier, serial)\n"
+      ");\n"
+      "CREATE TABLE ticket_ranges (\n"
+      "  category TEXT PRIMARY KEY,\n"
+      "  first_number INTEGER NOT NULL,\n"
+      "  last_number INTEGER NOT NULL,\n"
+      "  CHECK (1 <= first_number AND first_number <= last_number AND last_number <= 9999)\n"
+      ");\n"
+      "CREATE TABLE ticket_counters (\n"
+      "  day TEXT NOT NULL,\n"
+      "  category TEXT NOT NULL,\n"
+      "  last_number INTEGER NOT NULL,\n"
+      "  PRIMARY KEY (day, category)\n"
+      ");\n"
+      "CREATE TABLE tickets (\n"
+      "  ticket_id TEXT PRIMARY KEY,\n"
+      "  day TEXT NOT NULL,\n"
+      "  category TEXT NOT NULL,\n"
+      "  number INTEGER NOT NULL,\n"
+      "  status TEXT NOT NULL,\n"
+      "  ticket_json TEXT NOT NULL,\n"
+      "  UNIQUE (day, category, number)\n"
+      ");\n"
+      "CREATE TABLE counters (\n"
+      "  name TEXT PRIMARY KEY,\n"
+      "  value INTEGER NOT NULL\n"
+      ");\n"
+      "INSERT INTO counters (name, value) VALUES ('issue_number', 0);\n"
+      "CREATE TABLE issuances (\n"
+      "  issue_number TEXT PRIMARY KEY,\n"
+      "  serial INTEGER NOT NULL UNIQUE,\n"
+      "  status TEXT NOT NULL,\n"
+      "  requester TEXT NOT NULL,\n"
+      "  fee INTEGER NOT NULL,\n"
+      "  issuance_json TEXT NOT NULL,\n"
+      "  CHECK (status <> 'voided' OR fee = 0)\n"
+      ");\n"
+      "CREATE INDEX issuances_by_requester ON issuances (requester);\n";
+
+static const char migration_3[]
+    = "CREATE TABLE idempotency (\n"
+      "  scope TEXT NOT NULL,\n"
+      "  key TEXT NOT NULL,\n"
+      "  request_digest TEXT NOT NULL,\n"
+      "  response_json TEXT NOT NULL,\n"
+      "  created_at INTEGER NOT NULL,\n"
+      "  PRIMARY KEY (scope, key)\n"
+      ");\n"
+      "CREATE INDEX idempotency_by_age ON idempotency (created_at);\n"
+      "CREATE TABLE access_log (\n"
+      "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+      "  at INTEGER NOT NULL,\n"
+      "  who TEXT NOT NULL,\n"
+      "  why TEXT NOT NULL,\n"
+      "  atena_number TEXT NOT NULL\n"
+      ");\n"
+      "CREATE INDEX access_log_by_person ON access_log (atena_number, id);\n";
+
+static const char *const migrations[] = { NULL, migration_1, migration_2, migration_3 };
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MADO_SQLITE_SCHEMA_VERSION + 1);
+
+const char *
+mado_sqlite_store_get_migration (guint version)
+{
+  if (version < 1 || version > MADO_SQLITE_SCHEMA_VERSION)
+    return NULL;
+  return migrations[version];
+}
+
+/* ---- the object ------------------------------------------------------------------------- */
+
+struct _MadoSqliteStore
+{
+  GObject parent_instance;
+  sqlite3 *db;
+  GRecMutex lock;  /* one thread at a time on the connection, for a whole transaction */
+  guint depth;     /* nesting of write transactions */
+  gboolean failed; /* a nested step failed: the outer transaction rolls back */
+  guint schema_version;
+};
+
+static void mado_sqlite_store_iface_init (MadoRegistryStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MadoSqliteStore, mado_sqlite_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (MADO_TYPE_REGISTRY_STORE,
+                                                      mado_sqlite_store_iface_init))
+
+static void
+mado_sqlite_store_finalize (GObject *object)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (object);
+
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_rec_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (mado_sqlite_store_parent_class)->finalize (object);
+}
+
+static void
+mado_sqlite_store_class_init (MadoSqliteStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mado_sqlite_store_finalize;
+}
+
+static void
+mado_sqlite_store_init (MadoSqliteStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+/* SQLite's messages name tables, columns and constraints, never the values bound. */
+static gboolean
+db_error (MadoSqliteStore *self, int rc, const char *what, GError **error)
+{
+  int primary = rc & 0xff;
+  MadoRegistryError code = MADO_REGISTRY_ERROR_DATABASE;
+
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    code = MADO_REGISTRY_ERROR_BUSY;
+  else if (primary == SQLITE_CONSTRAINT)
+    code = MADO_REGISTRY_ERROR_CONFLICT;
+  g_set_error (error, MADO_REGISTRY_ERROR, code, "%s: %s", what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec (MadoSqliteStore *self, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return db_error (self, rc, sql, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (MadoSqliteStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      db_error (self, rc, "prepare", error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+/* Steps a statement that returns no row (or whose rows are ignored). */
+static gboolean
+step_done (MadoSqliteStore *self, sqlite3_stmt *stmt, const char *what, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  if (rc != SQLITE_DONE)
+    return db_error (self, rc, what, error);
+  return TRUE;
+}
+
+/* SQLITE_ROW → 1, SQLITE_DONE → 0, an error → −1 with @error set. */
+static int
+step_row (MadoSqliteStore *self, sqlite3_stmt *stmt, const char *what, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  db_error (self, rc, what, error);
+  return -1;
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt, int column)
+{
+  return (const char *)sqlite3_column_text (stmt, column);
+}
+
+static gboolean
+not_found (const char *what, GError **error)
+{
+  g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND, "no such %s", what);
+  return FALSE;
+}
+
+static void
+lock (MadoSqliteStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+}
+
+static void
+unlock (MadoSqliteStore *self)
+{
+  g_rec_mutex_unlock (&self->lock);
+}
+
+/* Write transactions: tx_begin() locks and, outermost, begins; tx_end() commits (or rolls back
+ * when @ok is FALSE or a nested step failed) and unlocks. @error is set by tx_end() only when
+ * @ok was TRUE and the commit failed. */
+static gboolean
+tx_begin (MadoSqliteStore *self, GError **error)
+{
+  lock (self);
+  if (self->depth == 0)
+    {
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        {
+          unlock (self);
+          return FALSE;
+        }
+      self->failed = FALSE;
+    }
+  self->depth++;
+  return TRUE;
+}
+
+static gboolean
+tx_end (MadoSqliteStore *self, gboolean ok, GError **error)
+{
+  self->depth--;
+  if (!ok)
+    self->failed = TRUE;
+  if (self->depth == 0)
+    {
+      if (ok && self->failed)
+        {
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
+                       "a step of the transaction failed: rolled back");
+          ok = FALSE;
+        }
+      if (ok && !exec (self, "COMMIT", error))
+        ok = FALSE;
+      if (!ok && !sqlite3_get_autocommit (self->db))
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      self->failed = FALSE;
+    }
+  unlock (self);
+  return ok;
+}
+
+/* The text of member @name of a JSON object: a string, or the `date` of a qualified date. */
+static const char *
+json_text (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_text (json_node_get_object (node), "date");
+  return NULL;
+}
+
+static gboolean
+invalid (const char *message, GError **error)
+{
+  g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* ---- open and migrate ------------------------------------------------------------------- */
+
+static gboolean
+migrate_locked (MadoSqliteStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 version = 0;
+  int row;
+
+  if (!exec (self, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", error))
+    return FALSE;
+  stmt = prepare (self, "SELECT max(version) FROM schema_version", error);
+  if (stmt == NULL)
+    return FALSE;
+  row = step_row (self, stmt, "reading the schema version", error);
+  if (row < 0)
+    return FALSE;
+  if (row > 0 && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    version = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (version > (gint64)MADO_SQLITE_SCHEMA_VERSION || version < 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_SCHEMA_TOO_NEW,
+                   "the database schema is version %" G_GINT64_FORMAT
+                   ", newer than this build knows (%u): refusing to open it; run the newer "
+                   "Madoguchi or restore a backup",
+                   version, MADO_SQLITE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  for (gint64 v = version + 1; v <= (gint64)MADO_SQLITE_SCHEMA_VERSION; v++)
+    {
+      int rc = sqlite3_exec (self->db, migrations[v], NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_MIGRATION,
+                       "migration %" G_GINT64_FORMAT " failed: %s", v, sqlite3_errmsg (self->db));
+          return FALSE;
+        }
+    }
+  if (version < (gint64)MADO_SQLITE_SCHEMA_VERSION)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM schema_version; "
+                                              "INSERT INTO schema_version (version) VALUES (%u)",
+                                              MADO_SQLITE_SCHEMA_VERSION);
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+  self->schema_version = MADO_SQLITE_SCHEMA_VERSION;
+  return TRUE;
+}
+
+static gboolean
+configure (MadoSqliteStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const char *mode;
+
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, MADO_SQLITE_BUSY_TIMEOUT_MS);
+  stmt = prepare (self, "PRAGMA journal_mode = WAL", error);
+  if (stmt == NULL || step_row (self, stmt, "setting WAL mode", error) <= 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN, "no journal mode");
+      return FALSE;
+    }
+  mode = column_text (stmt, 0);
+  if (mode == NULL || g_ascii_strcasecmp (mode, "wal") != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN,
+                   "the database refused WAL mode (it is in %s mode)", mode ? mode : "no");
+      return FALSE;
+    }
+  return exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", error);
+}
+
+MadoSqliteStore *
+mado_sqlite_store_new (const char *path, GError **error)
+{
+  g_autoptr (MadoSqliteStore) self = g_object_new (MADO_TYPE_SQLITE_STORE, NULL);
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN,
+                   "cannot open the database: %s",
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  if (!configure (self, error))
+    return NULL;
+  /* One transaction, so two processes starting together migrate once. */
+  if (!tx_begin (self, error))
+    return NULL;
+  ok = migrate_locked (self, error);
+  if (!tx_end (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static guint
+sqlite_get_schema_version (MadoRegistryStore *store)
+{
+  return MADO_SQLITE_STORE (store)->schema_version;
+}
+
+static gboolean
+sqlite_run_in_transaction (MadoRegistryStore *store, MadoRegistryStoreTxFunc func,
+                           gpointer user_data, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = func (store, user_data, error);
+  return tx_end (self, ok, error);
+}
+
+/* ---- persons and history ---------------------------------------------------------------- */
+
+static MadoPerson *
+person_from_json_text (const char *text, GError **error)
+{
+  MadoPerson *person = mado_person_new_from_data (text, -1, error);
+  if (person != NULL)
+    g_clear_pointer (&person->kojin_bango, g_free); /* only read_kojin_bango() gives it */
+  return person;
+}
+
+static guint
+record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (MadoHistoryEntry) checked = NULL;
+  g_autofree char *entry_json = NULL;
+  g_autofree char *person_json = NULL;
+  JsonObject *object;
+  JsonObject *person;
+  gint64 current = 0;
+  guint next;
+  int row;
+
+  if (entry->atena_number == NULL)
+    return invalid ("atena_number: missing", error), 0;
+  stmt = prepare (self, "SELECT history_number FROM persons WHERE atena_number = ?1", error);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, entry->atena_number);
+  row = step_row (self, stmt, "reading the person", error);
+  if (row < 0)
+    return 0;
+  if (row > 0)
+    current = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (current >= G_MAXINT32)
+    return invalid ("history_number: the history is full", error), 0;
+  next = (guint)current + 1;
+
+  /* Through the JSON form: the store's number in, then the model's strict check. */
+  node = mado_history_entry_to_json (entry);
+  object = json_node_get_object (node);
+  json_object_set_int_member (object, "history_number", next);
+  checked = mado_history_entry_new_from_json (node, error);
+  if (checked == NULL)
+    return 0;
+  entry_json = mado_history_entry_to_data (checked, NULL);
+  person_json = mado_person_to_data (checked->person, NULL);
+  person = json_object_get_object_member (object, "person");
+
+  stmt = prepare (self,
+                  "INSERT INTO persons (atena_number, household_number, status, head, "
+                  "juminhyo_code, history_number, person_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                  "ON CONFLICT (atena_number) DO UPDATE SET "
+                  "household_number = excluded.household_number, status = excluded.status, "
+                  "head = excluded.head, juminhyo_code = excluded.juminhyo_code, "
+                  "history_number = excluded.history_number, person_json = excluded.person_json",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, checked->atena_number);
+  bind_text (stmt, 2, checked->person->household_number);
+  bind_text (stmt, 3, json_text (person, "status"));
+  sqlite3_bind_int (stmt, 4, checked->person->head ? 1 : 0);
+  bind_text (stmt, 5, checked->person->juminhyo_code);
+  sqlite3_bind_int64 (stmt, 6, next);
+  bind_text (stmt, 7, person_json);
+  if (!step_done (self, stmt, "writing the person", error))
+    return 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "INSERT INTO person_history (atena_number, history_number, reason, moved_on, "
+                  "notified_on, processed_on, entry_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, checked->atena_number);
+  sqlite3_bind_int64 (stmt, 2, next);
+  bind_text (stmt, 3, json_text (object, "reason"));
+  bind_text (stmt, 4, json_text (object, "moved_on"));
+  bind_text (stmt, 5, json_text (object, "notified_on"));
+  bind_text (stmt, 6, json_text (object, "processed_on"));
+  bind_text (stmt, 7, entry_json);
+  if (!step_done (self, stmt, "writing the history", error))
+    return 0;
+  return next;
+}
+
+static guint
+sqlite_record_change (MadoRegistryStore *store, const MadoHistoryEntry *entry, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  guint number;
+
+  if (!tx_begin (self, error))
+    return 0;
+  number = record_change_locked (self, entry, error);
+  return tx_end (self, number != 0, error) ? number : 0;
+}
+
+/* The current person_json (NULL and NOT_FOUND when none); the caller holds the lock. */
+static char *
+person_json_locked (MadoSqliteStore *self, const char *atena_number, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = prepare (self, "SELECT person_json FROM persons WHERE atena_number = ?1", error);
+  int row;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, atena_number);
+  row = step_row (self, stmt, "reading the person", error);
+  if (row < 0)
+    return NULL;
+  if (row == 0)
+    return not_found ("person", error), NULL;
+  return g_strdup (column_text (stmt, 0));
+}
+
+static MadoPerson *
+sqlite_get_person (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *json = NULL;
+
+  lock (self);
+  json = person_json_locked (self, atena_number, error);
+  unlock (self);
+  if (json == NULL)
+    return NULL;
+  return person_from_json_text (json, error);
+}
+
+static GPtrArray *
+sqlite_list_history (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_history_entry_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int row;
+
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT entry_json FROM person_history WHERE atena_number = ?1 "
+                  "ORDER BY history_number",
+                  error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    bind_text (stmt, 1, atena_number);
+  while (ok && (row = step_row (self, stmt, "reading the history", error)) != 0)
+    {
+      MadoHistoryEntry *entry;
+      if (row < 0)
+        {
+          ok = FALSE;
+          break;
+        }
+      entry = mado_history_entry_new_from_data (column_text (stmt, 0), -1, error);
+      if (entry == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      g_clear_pointer (&entry->person->kojin_bango, g_free);
+      g_ptr_array_add (entries, entry);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&entries) : NULL;
+}
+
+static gboolean
+read_kojin_bango_locked (MadoSqliteStore *self, const char *atena_number, const char *who,
+                         const char *why, gint64 at, char **kojin_bango, GError **error)
+{
+  g_autofree char *json = person_json_locked (self, atena_number, error);
+  g_autoptr (MadoPerson) person = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (json == NULL)
+    return FALSE;
+  person = mado_person_new_from_data (json, -1, error);
+  if (person == NULL)
+    return FALSE;
+  stmt = prepare (
+      self, "INSERT INTO access_log (at, who, why, atena_number) VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, at);
+  bind_text (stmt, 2, who);
+  bind_text (stmt, 3, why);
+  bind_text (stmt, 4, atena_number);
+  if (!step_done (self, stmt, "writing the access log", error))
+    return FALSE;
+  *kojin_bango = g_steal_pointer (&person->kojin_bango);
+  return TRUE;
+}
+
+static gboolean
+sqlite_read_kojin_bango (MadoRegistryStore *store, const char *atena_number, const char *who,
+                         const char *why, gint64 at, char **kojin_bango, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  gboolean ok;
+
+  *kojin_bango = NULL;
+  if (*who == '\0' || *why == '\0')
+    return invalid ("who and why are required to read a 個人番号", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = read_kojin_bango_locked (self, atena_number, who, why, at, kojin_bango, error);
+  ok = tx_end (self, ok, error);
+  if (!ok && *kojin_bango != NULL)
+    {
+      explicit_bzero (*kojin_bango, strlen (*kojin_bango));
+      g_clear_pointer (kojin_bango, g_free);
+    }
+  return ok;
+}
+
+static GPtrArray *
+sqlite_list_access (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) records
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_access_record_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int row;
+
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT id, at, who, why, atena_number FROM access_log "
+                  "WHERE atena_number = ?1 ORDER BY id",
+                  error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    bind_text (stmt, 1, atena_number);
+  while (ok && (row = step_row (self, stmt, "reading the access log", error)) != 0)
+    {
+      MadoAccessRecord *record;
+      if (row < 0)
+        {
+          ok = FALSE;
+          break;
+        }
+      record = g_new0 (MadoAccessRecord, 1);
+      record->id = sqlite3_column_int64 (stmt, 0);
+      record->at = sqlite3_column_int64 (stmt, 1);
+      record->who = g_strdup (column_text (stmt, 2));
+      record->why = g_strdup (column_text (stmt, 3));
+      record->atena_number = g_strdup (column_text (stmt, 4));
+      g_ptr_array_add (records, record);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&records) : NULL;
+}
+
+/* ---- households ------------------------------------------------------------------------- */
+
+static gboolean
+sqlite_put_household (MadoRegistryStore *store, const MadoHousehold *household, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *address_json = NULL;
+  gboolean ok;
+
+  if (household->household_number == NULL)
+    return invalid ("household_number: missing", error);
+  if (!mado_atena_number_check (household->household_number, error))
+    return FALSE;
+  if (household->address == NULL)
+    return invalid ("address: missing", error);
+  if (household->members != NULL && household->members->len > 0
+      && !mado_household_validate (household, error))
+    return FALSE;
+  if (!mado_address_validate (household->address, error))
+    return FALSE;
+  address_json = mado_address_to_data (household->address, NULL);
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO households (household_number, address_json) VALUES (?1, ?2) "
+                  "ON CONFLICT (household_number) DO UPDATE SET address_json = "
+                  "excluded.address_json",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, household->household_number);
+      bind_text (stmt, 2, address_json);
+      ok = step_done (self, stmt, "writing the household", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static MadoHousehold *
+get_household_locked (MadoSqliteStore *self, const char *household_number, GError **error)
+{
+  g_autoptr (MadoHousehold) household = mado_household_new ();
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  stmt = prepare (self, "SELECT address_json FROM households WHERE household_number = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, household_number);
+  row = step_row (self, stmt, "reading the household", error);
+  if (row < 0)
+    return NULL;
+  if (row == 0)
+    return not_found ("household", error), NULL;
+  household->household_number = g_strdup (household_number);
+  household->address = mado_address_new_from_data (column_text (stmt, 0), -1, error);
+  if (household->address == NULL)
+    return NULL;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* Arrays of model objects are freed by the model, element by element. */
+  household->members = g_ptr_array_new ();
+  stmt = prepare (self,
+                  "SELECT person_json FROM persons WHERE household_number = ?1 "
+                  "AND status = 'resident' ORDER BY head DESC, rowid",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, household_number);
+  while ((row = step_row (self, stmt, "reading the members", error)) != 0)
+    {
+      MadoPerson *person;
+      if (row < 0)
+        return NULL;
+      person = person_from_json_text (column_text (stmt, 0), error);
+      if (person == NULL)
+        return NULL;
+      g_ptr_array_add (household->members, person);
+    }
+  return g_steal_pointer (&household);
+}
+
+static MadoHousehold *
+sqlite_get_household (MadoRegistryStore *store, const char *household_number, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  MadoHousehold *household;
+
+  lock (self);
+  household = get_household_locked (self, household_number, error);
+  unlock (self);
+  return household;
+}
+
+/* ---- issuance blocks -------------------------------------------------------------------- */
+
+static gboolean
+sqlite_put_block (MadoRegistryStore *store, const MadoIssuanceBlock *block, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (!mado_issuance_block_validate (block, error))
+    return FALSE;
+  json = mado_issuance_block_to_data (block, NULL);
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO issuance_blocks (block_id, atena_number, household_number, "
+                  "block_json) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (block_id) DO UPDATE SET "
+                  "atena_number = excluded.atena_number, household_number = "
+                  "excluded.household_number, block_json = excluded.block_json",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, block->block_id);
+      bind_text (stmt, 2, block->atena_number);
+      bind_text (stmt, 3, block->household_number);
+      bind_text (stmt, 4, json);
+      ok = step_done (self, stmt, "writing the block", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static GPtrArray *
+sqlite_list_blocks (MadoRegistryStore *store, const char *atena_number,
+                    const char *household_number, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) blocks
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_block_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int row;
+
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT block_json FROM issuance_blocks WHERE "
+                  "(?1 IS NOT NULL AND atena_number = ?1) OR "
+                  "(?2 IS NOT NULL AND household_number = ?2) ORDER BY block_id",
+                  error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      bind_text (stmt, 1, atena_number);
+      bind_text (stmt, 2, household_number);
+    }
+  while (ok && (row = step_row (self, stmt, "reading the blocks", error)) != 0)
+    {
+      MadoIssuanceBlock *block = NULL;
+      if (row > 0)
+        block = mado_issuance_block_new_from_data (column_text (stmt, 0), -1, error);
+      if (block == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      g_ptr_array_add (blocks, block);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&blocks) : NULL;
+}
+
+/* ---- card links ------------------------------------------------------------------------- */
+
+/* The serial's big-endian magnitude: leading zero bytes dropped (DESIGN.md). */
+static GBytes *
+serial_magnitude (GBytes *serial)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (serial, &length);
+  gsize skip = 0;
+
+  while (skip + 1 < length && data[skip] == 0)
+    skip++;
+  return g_bytes_new_from_bytes (serial, skip, length - skip);
+}
+
+static char *
+card_link_hash (GBytes *key_identifier, GBytes *magnitude)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize length;
+  const guint8 *data = g_bytes_get_data (key_identifier, &length);
+
+  g_checksum_update (checksum, data, (gssize)length);
+  data = g_bytes_get_data (magnitude, &length);
+  g_checksum_update (checksum, data, (gssize)length);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static void
+bind_bytes (sqlite3_stmt *stmt, int index, GBytes *bytes)
+{
+  gsize length;
+  gconstpointer data = g_bytes_get_data (bytes, &length);
+  sqlite3_bind_blob64 (stmt, index, length ? data : "", length, SQLITE_STATIC);
+}
+
+static gboolean
+link_card_locked (MadoSqliteStore *self, GBytes *key_identifier, GBytes *magnitude,
+                  const char *atena_number, gint64 at, GError **error)
+{
+  g_autofree char *person = person_json_locked (self, atena_number, error);
+  g_autofree char *hash = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  if (person == NULL)
+    return FALSE;
+  stmt = prepare (
+      self, "SELECT atena_number FROM card_links WHERE key_identifier = ?1 AND serial = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_bytes (stmt, 1, key_identifier);
+  bind_bytes (stmt, 2, magnitude);
+  row = step_row (self, stmt, "reading the card link", error);
+  if (row < 0)
+    return FALSE;
+  if (row > 0 && g_strcmp0 (column_text (stmt, 0), atena_number) != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT,
+                   "the certificate is already linked to another person");
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* A renewed certificate replaces the person's old link. */
+  stmt = prepare (self, "DELETE FROM card_links WHERE atena_number = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, atena_number);
+  if (!step_done (self, stmt, "replacing the card link", error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  hash = card_link_hash (key_identifier, magnitude);
+  stmt = prepare (self,
+                  "INSERT INTO card_links (key_identifier, serial, link_hash, atena_number, "
+                  "linked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_bytes (stmt, 1, key_identifier);
+  bind_bytes (stmt, 2, magnitude);
+  bind_text (stmt, 3, hash);
+  bind_text (stmt, 4, atena_number);
+  sqlite3_bind_int64 (stmt, 5, at);
+  return step_done (self, stmt, "writing the card link", error);
+}
+
+static gboolean
+sqlite_link_card (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial,
+                  const char *atena_number, gint64 at, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GBytes) magnitude = NULL;
+  gboolean ok;
+
+  if (g_bytes_get_size (key_identifier) == 0 || g_bytes_get_size (serial) == 0)
+    return invalid ("card link: empty key identifier or serial", error);
+  magnitude = serial_magnitude (serial);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = link_card_locked (self, key_identifier, magnitude, atena_number, at, error);
+  return tx_end (self, ok, error);
+}
+
+static char *
+sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial,
+                       GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GBytes) magnitude = serial_magnitude (serial);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char *atena_number = NULL;
+  int row;
+
+  lock (self);
+  stmt = prepare (
+      self, "SELECT atena_number FROM card_links WHERE key_identifier = ?1 AND serial = ?2", error);
+  if (stmt != NULL)
+    {
+      bind_bytes (stmt, 1, key_identifier);
+      bind_bytes (stmt, 2, magnitude);
+      row = step_row (self, stmt, "reading the card link", error);
+      if (row > 0)
+        atena_number = g_strdup (column_text (stmt, 0));
+      else if (row == 0)
+        not_found ("card link", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return atena_number;
+}
+
+/* ---- queue tickets ---------------------------------------------------------------------- */
+
+static gboolean
+category_is_valid (const char *category)
+{
+  return category != NULL && category[0] >= 'A' && category[0] <= 'Z' && category[1] == '\0';
+}
+
+static gboolean
+sqlite_set_ticket_range (MadoRegistryStore *store, const char *category, guint first, guint last,
+                         GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (!category_is_valid (category))
+    return invalid ("category: not one letter A–Z", error);
+  if (first < 1 || first > last || last > 9999)
+    return invalid ("range: not 1 ≤ first ≤ last ≤ 9999", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO ticket_ranges (category, first_number, last_number) "
+                  "VALUES (?1, ?2, ?3) ON CONFLICT (category) DO UPDATE SET "
+                  "first_number = excluded.first_number, last_number = excluded.last_number",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, category);
+      sqlite3_bind_int64 (stmt, 2, first);
+      sqlite3_bind_int64 (stmt, 3, last);
+      ok = step_done (self, stmt, "writing the ticket range", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static char *
+ticket_day (const MadoQueueTicket *ticket, GError **error)
+{
+  if (ticket->issued_at == NULL || strlen (ticket->issued_at) < 10)
+    return invalid ("issued_at: missing", error), NULL;
+  return g_strndup (ticket->issued_at, 10);
+}
+
+static gboolean
+issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char *day,
+                     GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  gint64 first = 1, last = 999, number;
+  int row;
+
+  stmt = prepare (self, "SELECT first_number, last_number FROM ticket_ranges WHERE category = ?1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, ticket->category);
+  row = step_row (self, stmt, "reading the ticket range", error);
+  if (row < 0)
+    return FALSE;
+  if (row > 0)
+    {
+      first = sqlite3_column_int64 (stmt, 0);
+      last = sqlite3_column_int64 (stmt, 1);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "INSERT INTO ticket_counters (day, category, last_number) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (day, category) DO UPDATE SET "
+                  "last_number = max(last_number + 1, ?3) RETURNING last_number",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, day);
+  bind_text (stmt, 2, ticket->category);
+  sqlite3_bind_int64 (stmt, 3, first);
+  if (step_row (self, stmt, "numbering the ticket", error) <= 0)
+    return error == NULL || *error != NULL ? FALSE : invalid ("no number", error);
+  number = sqlite3_column_int64 (stmt, 0);
+  if (!step_done (self, stmt, "numbering the ticket", error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (number > last)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,
+                   "category %s has given every number of its range today", ticket->category);
+      return FALSE;
+    }
+
+  ticket->number = (guint)number;
+  if (!mado_queue_ticket_validate (ticket, error))
+    return FALSE;
+  node = mado_queue_ticket_to_json (ticket);
+  json = mado_queue_ticket_to_data (ticket, NULL);
+  stmt = prepare (self,
+                  "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, ticket->ticket_id);
+  bind_text (stmt, 2, day);
+  bind_text (stmt, 3, ticket->category);
+  sqlite3_bind_int64 (stmt, 4, number);
+  bind_text (stmt, 5, json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 6, json);
+  return step_done (self, stmt, "writing the ticket", error);
+}
+
+static gboolean
+sqlite_issue_ticket (MadoRegistryStore *store, MadoQueueTicket *ticket, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *day = NULL;
+  gboolean ok;
+
+  if (!category_is_valid (ticket->category))
+    return invalid ("category: not one letter A–Z", error);
+  day = ticket_day (ticket, error);
+  if (day == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = issue_ticket_locked (self, ticket, day, error);
+  ok = tx_end (self, ok, error);
+  if (!ok)
+    ticket->number = 0;
+  return ok;
+}
+
+static MadoQueueTicket *
+sqlite_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = NULL;
+  int row = -1;
+
+  lock (self);
+  stmt = prepare (self, "SELECT ticket_json FROM tickets WHERE ticket_id = ?1", error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, ticket_id);
+      row = step_row (self, stmt, "reading the ticket", error);
+      if (row > 0)
+        json = g_strdup (column_text (stmt, 0));
+      else if (row == 0)
+        not_found ("ticket", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  if (json == NULL)
+    return NULL;
+  return mado_queue_ticket_new_from_data (json, -1, error);
+}
+
+static gboolean
+update_ticket_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, const char *day,
+                      GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
+  g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  int row;
+
+  stmt = prepare (self, "SELECT day, category, number FROM tickets WHERE ticket_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, ticket->ticket_id);
+  row = step_row (self, stmt, "reading the ticket", error);
+  if (row <= 0)
+    return row < 0 ? FALSE : not_found ("ticket", error);
+  if (g_strcmp0 (column_text (stmt, 0), day) != 0
+      || g_strcmp0 (column_text (stmt, 1), ticket->category) != 0
+      || sqlite3_column_int64 (stmt, 2) != (gint64)ticket->number)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT,
+                   "a ticket's day, category and number never change");
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "UPDATE tickets SET status = ?2, ticket_json = ?3 WHERE ticket_id = ?1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, ticket->ticket_id);
+  bind_text (stmt, 2, json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 3, json);
+  return step_done (self, stmt, "writing the ticket", error);
+}
+
+static gboolean
+sqlite_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *day = NULL;
+  gboolean ok;
+
+  if (!mado_queue_ticket_validate (ticket, error))
+    return FALSE;
+  day = ticket_day (ticket, error);
+  if (day == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = update_ticket_locked (self, ticket, day, error);
+  return tx_end (self, ok, error);
+}
+
+/* ---- certificate issuances -------------------------------------------------------------- */
+
+static gboolean
+prefix_is_valid (const char *prefix)
+{
+  gsize length = strlen (prefix);
+
+  if (length == 0 || length > 32 - 7) /* room for "-NNNNNN" in a QR id of 32 */
+    return FALSE;
+  for (const char *p = prefix; *p != '\0'; p++)
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 serial, gboolean insert,
+                GError **error)
+{
+  g_autoptr (JsonNode) node = mado_issuance_to_json (issuance);
+  g_autofree char *json = mado_issuance_to_data (issuance, NULL);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (insert)
+    stmt = prepare (self,
+                    "INSERT INTO issuances (issue_number, status, requester, fee, issuance_json, "
+                    "serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    error);
+  else
+    stmt = prepare (self,
+                    "UPDATE issuances SET status = ?2, requester = ?3, fee = ?4, "
+                    "issuance_json = ?5 WHERE issue_number = ?1",
+                    error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, issuance->issue_number);
+  bind_text (stmt, 2, json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 3, issuance->requester);
+  sqlite3_bind_int64 (stmt, 4, issuance->fee);
+  bind_text (stmt, 5, json);
+  if (insert)
+    sqlite3_bind_int64 (stmt, 6, serial);
+  return step_done (self, stmt, "writing the issuance", error);
+}
+
+static gboolean
+reserve_locked (MadoSqliteStore *self, const MadoIssuance *request, const char *prefix,
+                GPtrArray *out, GError **error)
+{
+  for (guint copy = 1; copy <= request->copies; copy++)
+    {
+      g_autoptr (sqlite3_stmt) stmt = NULL;
+      g_autoptr (JsonNode) node = mado_issuance_to_json (request);
+      g_autofree char *number = NULL;
+      JsonObject *object = json_node_get_object (node);
+      MadoIssuance *issuance;
+      gint64 serial;
+
+      stmt = prepare (self,
+                      "UPDATE counters SET value = value + 1 WHERE name = 'issue_number' "
+                      "RETURNING value",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      if (step_row (self, stmt, "numbering the issuance", error) <= 0)
+        return error == NULL || *error != NULL ? FALSE : invalid ("no issue counter", error);
+      serial = sqlite3_column_int64 (stmt, 0);
+      if (!step_done (self, stmt, "numbering the issuance", error))
+        return FALSE;
+      number = g_strdup_printf ("%s-%06" G_GINT64_FORMAT, prefix, serial);
+
+      json_object_set_string_member (object, "issue_number", number);
+      json_object_set_string_member (object, "status", "reserved");
+      json_object_set_int_member (object, "copy", copy);
+      json_object_remove_member (object, "printed_at");
+      json_object_remove_member (object, "voided_at");
+      json_object_remove_member (object, "void_reason");
+      issuance = mado_issuance_new_from_json (node, error);
+      if (issuance == NULL)
+        return FALSE;
+      g_ptr_array_add (out, issuance);
+      if (!write_issuance (self, issuance, serial, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_reserve_issuances (MadoRegistryStore *store, const MadoIssuance *request, const char *prefix,
+                          GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) issuances
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_free);
+  gboolean ok;
+
+  if (!prefix_is_valid (prefix))
+    return invalid ("prefix: not 1–25 of A–Z 0–9 -", error), NULL;
+  if (request->copies < 1 || request->copies > 99)
+    return invalid ("copies: not 1–99", error), NULL;
+  if (!tx_begin (self, error))
+    return NULL;
+  ok = reserve_locked (self, request, prefix, issuances, error);
+  if (!tx_end (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&issuances);
+}
+
+static MadoIssuance *
+issuance_locked (MadoSqliteStore *self, const char *issue_number, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = prepare (self, "SELECT issuance_json FROM issuances WHERE issue_number = ?1", error);
+  int row;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, issue_number);
+  row = step_row (self, stmt, "reading the issuance", error);
+  if (row <= 0)
+    return row < 0 ? NULL : (not_found ("issuance", error), NULL);
+  return mado_issuance_new_from_data (column_text (stmt, 0), -1, error);
+}
+
+static MadoIssuance *
+sqlite_get_issuance (MadoRegistryStore *store, const char *issue_number, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  MadoIssuance *issuance;
+
+  lock (self);
+  issuance = issuance_locked (self, issue_number, error);
+  unlock (self);
+  return issuance;
+}
+
+static gboolean
+finish_issuance (MadoSqliteStore *self, const char *issue_number, const char *at,
+                 MadoVoidReason reason, GError **error)
+{
+  g_autoptr (MadoIssuance) issuance = NULL;
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  issuance = issuance_locked (self, issue_number, error);
+  ok = issuance != NULL;
+  if (ok && reason == MADO_VOID_REASON_NONE)
+    ok = mado_issuance_mark_printed (issuance, at, error);
+  else if (ok)
+    ok = mado_issuance_void (issuance, at, reason, error);
+  ok = ok && mado_issuance_validate (issuance, error);
+  ok = ok && write_issuance (self, issuance, 0, FALSE, error);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+sqlite_mark_printed (MadoRegistryStore *store, const char *issue_number, const char *at,
+                     GError **error)
+{
+  return finish_issuance (MADO_SQLITE_STORE (store), issue_number, at, MADO_VOID_REASON_NONE,
+                          error);
+}
+
+static gboolean
+sqlite_void_issuance (MadoRegistryStore *store, const char *issue_number, const char *at,
+                      MadoVoidReason reason, GError **error)
+{
+  if (reason == MADO_VOID_REASON_NONE)
+    return invalid ("void_reason: missing", error);
+  return finish_issuance (MADO_SQLITE_STORE (store), issue_number, at, reason, error);
+}
+
+/* ---- idempotency ------------------------------------------------------------------------ */
+
+static gboolean
+sqlite_put_idempotent (MadoRegistryStore *store, const char *scope, const char *key,
+                       const char *request_digest, const char *response_json, gint64 created_at,
+                       GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO idempotency (scope, key, request_digest, response_json, "
+                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, scope);
+      bind_text (stmt, 2, key);
+      bind_text (stmt, 3, request_digest);
+      bind_text (stmt, 4, response_json);
+      sqlite3_bind_int64 (stmt, 5, created_at);
+      rc = sqlite3_step (stmt);
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        {
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_IDEMPOTENCY_CONFLICT,
+                       "the idempotency key is already stored");
+          ok = FALSE;
+        }
+      else if (rc != SQLITE_DONE)
+        ok = db_error (self, rc, "writing the idempotency record", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+sqlite_get_idempotent (MadoRegistryStore *store, const char *scope, const char *key,
+                       MadoIdempotentRecord **record, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row = -1;
+
+  *record = NULL;
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT request_digest, response_json, created_at FROM idempotency "
+                  "WHERE scope = ?1 AND key = ?2",
+                  error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, scope);
+      bind_text (stmt, 2, key);
+      row = step_row (self, stmt, "reading the idempotency record", error);
+      if (row > 0)
+        {
+          MadoIdempotentRecord *r = g_new0 (MadoIdempotentRecord, 1);
+          r->scope = g_strdup (scope);
+          r->key = g_strdup (key);
+          r->request_digest = g_strdup (column_text (stmt, 0));
+          r->response_json = g_strdup (column_text (stmt, 1));
+          r->created_at = sqlite3_column_int64 (stmt, 2);
+          *record = r;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return row >= 0;
+}
+
+static gboolean
+sqlite_purge_idempotent (MadoRegistryStore *store, gint64 before, guint64 *purged, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "DELETE FROM idempotency WHERE created_at < ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, before);
+      ok = step_done (self, stmt, "purging idempotency records", error);
+    }
+  if (ok && purged != NULL)
+    *purged = (guint64)sqlite3_changes64 (self->db);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+/* ---- online backup ---------------------------------------------------------------------- */
+
+static gboolean
+sqlite_backup (MadoRegistryStore *store, const char *path, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
+  sqlite3 *copy = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  g_unlink (partial);
+  rc = sqlite3_open_v2 (partial, &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BACKUP,
+                   "cannot create the backup file: %s", sqlite3_errstr (rc));
+      sqlite3_close (copy);
+      return FALSE;
+    }
+  backup = sqlite3_backup_init (copy, "main", self->db, "main");
+  if (backup == NULL)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BACKUP,
+                   "cannot start the backup: %s", sqlite3_errmsg (copy));
+      sqlite3_close (copy);
+      g_unlink (partial);
+      return FALSE;
+    }
+  /* A few pages at a time, releasing the store in between so writers go on; a write through
+   * another connection restarts the copy, one through this one is copied along. */
+  do
+    {
+      lock (self);
+      rc = sqlite3_backup_step (backup, 256);
+      unlock (self);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (5);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+  if (rc == SQLITE_DONE)
+    rc = sqlite3_errcode (copy);
+  else
+    g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BACKUP, "the backup failed: %s",
+                 sqlite3_errstr (rc));
+  if (rc == SQLITE_OK && sqlite3_close (copy) != SQLITE_OK)
+    rc = SQLITE_ERROR;
+  else if (rc != SQLITE_OK)
+    sqlite3_close (copy);
+  if (rc != SQLITE_OK)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BACKUP,
+                     "the backup failed: %s", sqlite3_errstr (rc));
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (g_rename (partial, path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BACKUP,
+                   "cannot put the backup in place: %s", g_strerror (saved));
+      g_unlink (partial);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+mado_sqlite_store_iface_init (MadoRegistryStoreInterface *iface)
+{
+  iface->get_schema_version = sqlite_get_schema_version;
+  iface->run_in_transaction = sqlite_run_in_transaction;
+  iface->put_household = sqlite_put_household;
+  iface->get_household = sqlite_get_household;
+  iface->record_change = sqlite_record_change;
+  iface->get_person = sqlite_get_person;
+  iface->list_history = sqlite_list_history;
+  iface->read_kojin_bango = sqlite_read_kojin_bango;
+  iface->list_access = sqlite_list_access;
+  iface->put_block = sqlite_put_block;
+  iface->list_blocks = sqlite_list_blocks;
+  iface->link_card = sqlite_link_card;
+  iface->find_card_link = sqlite_find_card_link;
+  iface->set_ticket_range = sqlite_set_ticket_range;
+  iface->issue_ticket = sqlite_issue_ticket;
+  iface->get_ticket = sqlite_get_ticket;
+  iface->update_ticket = sqlite_update_ticket;
+  iface->reserve_issuances = sqlite_reserve_issuances;
+  iface->get_issuance = sqlite_get_issuance;
+  iface->mark_printed = sqlite_mark_printed;
+  iface->void_issuance = sqlite_void_issuance;
+  iface->put_idempotent = sqlite_put_idempotent;
+  iface->get_idempotent = sqlite_get_idempotent;
+  iface->purge_idempotent = sqlite_purge_idempotent;
+  iface->backup = sqlite_backup;
+}

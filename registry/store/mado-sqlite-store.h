@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-sqlite-store.h — MadoSqliteStore, the SQLite backend of MadoRegistryStore: one file, WAL,
+ * foreign keys on, synchronous=FULL, a busy timeout; the schema migrated forward on open.
+ * docs/registry-storage.md.
+ */
+#pragma once
+
+#include "mado-registry-store.h"
+
+G_BEGIN_DECLS
+
+/* The schema version this build writes; migrations 1…this are embedded. */
+#define MADO_SQLITE_SCHEMA_VERSION 3u
+/* How long a writer waits for another's lock before MADO_REGISTRY_ERROR_BUSY. */
+#define MADO_SQLITE_BUSY_TIMEOUT_MS 10000
+
+#define MADO_TYPE_SQLITE_STORE (mado_sqlite_store_get_type ())
+G_DECLARE_FINAL_TYPE (MadoSqliteStore, mado_sqlite_store, MADO, SQLITE_STORE, GObject)
+
+/* Opens (creating when missing) the database at @path and migrates it; blocks. */
+MadoSqliteStore *mado_sqlite_store_new (const char *path, GError **error);
+
+/* The SQL of migration @version (1…MADO_SQLITE_SCHEMA_VERSION), for tests and docs; NULL
+ * otherwise. Migration n takes a database at version n − 1 to version n. */
+const char *mado_sqlite_store_get_migration (guint version);
+
+G_END_DECLS
