@@ -3,6 +3,7 @@
  */
 #include "mado-registry-store.h"
 
+#include "mado-pg-store.h"
 #include "mado-sqlite-store.h"
 
 G_DEFINE_INTERFACE (MadoRegistryStore, mado_registry_store, G_TYPE_OBJECT)
@@ -53,13 +54,12 @@ mado_registry_store_open (const char *dsn, GError **error)
     }
   if (g_str_has_prefix (dsn, "postgresql:") || g_str_has_prefix (dsn, "postgres:"))
     {
-      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DSN,
-                   "the PostgreSQL backend is not built yet");
-      return NULL;
+      /* libpq takes the URI as is (postgresql://[user[:password]@][host][:port][/db][?…]). */
+      return MADO_REGISTRY_STORE (mado_pg_store_new (dsn, error));
     }
   /* The DSN of a PostgreSQL server may hold a password: never echo it. */
   g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DSN,
-               "unknown database kind (expected sqlite:PATH)");
+               "unknown database kind (expected sqlite:PATH or postgresql://…)");
   return NULL;
 }
 

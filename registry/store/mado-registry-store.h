@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * mado-registry-store.h — MadoRegistryStore, the one storage interface of the registry. Both
- * backends implement it: SQLite (MadoSqliteStore, the embedded default) and, later, PostgreSQL.
- * Schema, migrations, idempotency and backup: docs/registry-storage.md.
+ * backends implement it: SQLite (MadoSqliteStore, the embedded default) and PostgreSQL
+ * (MadoPgStore). Schema, migrations, idempotency and backup: docs/registry-storage.md.
  *
  * Every function here BLOCKS on the database (the HTTP layer wraps them in GTasks). A store is
  * one connection; it may be shared between threads (calls are serialised), and several stores
@@ -112,8 +112,9 @@ struct _MadoRegistryStoreInterface
   gboolean (*backup) (MadoRegistryStore *self, const char *path, GError **error);
 };
 
-/* Opens a store by DSN: `sqlite:PATH` (created if missing). `postgresql://…` is not built yet
- * (MADO_REGISTRY_ERROR_DSN). The schema is migrated forward; a newer schema is refused. */
+/* Opens a store by DSN: `sqlite:PATH` (created if missing) or a libpq URI `postgresql://…` /
+ * `postgres://…` (the database must exist; MadoPgStore). The schema is migrated forward; a newer
+ * schema is refused. Messages never repeat the DSN. */
 MadoRegistryStore *mado_registry_store_open (const char *dsn, GError **error);
 
 /* The schema version the database is at after opening (the latest this build knows). */

@@ -1,0 +1,1520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-pg-store.c — the PostgreSQL backend (libpq). One connection per store, serialised by a
+ * recursive mutex; every write runs in BEGIN … COMMIT at READ COMMITTED (nested calls join the
+ * outer transaction). Counters are single-row atomic upserts or UPDATE … RETURNING (the row lock
+ * orders concurrent writers, whatever process they are in); read-modify-write paths take
+ * SELECT … FOR UPDATE. Objects are stored as their model JSON (TEXT, so the bytes round-trip
+ * exactly) plus the columns that are queried. Same tables as the SQLite backend.
+ */
+#include "mado-pg-store.h"
+
+#include <libpq-fe.h>
+#include <string.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PQconninfoOption, PQconninfoFree)
+
+/* ---- migrations (docs/registry-storage.md) --------------------------------------------------
+ * Append only: a released migration never changes; a new schema is a new entry. */
+
+static const char migration_1[]
+    = "CREATE TABLE households (\n"
+      "  household_number TEXT PRIMARY KEY,\n"
+      "  address_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE TABLE persons (\n"
+      "  atena_number TEXT PRIMARY KEY,\n"
+      "  household_number TEXT NOT NULL,\n"
+      "  status TEXT NOT NULL,\n"
+      "  head INTEGER NOT NULL,\n"
+      "  juminhyo_code TEXT,\n"
+      "  history_number BIGINT NOT NULL,\n"
+      "  person_json TEXT NOT NULL,\n"
+      "  recorded BIGSERIAL NOT NULL\n"
+      ");\n"
+      "CREATE INDEX persons_by_household ON persons (household_number, status);\n"
+      "CREATE TABLE person_history (\n"
+      "  atena_number TEXT NOT NULL REFERENCES persons (atena_number),\n"
+      "  history_number BIGINT NOT NULL CHECK (history_number >= 1),\n"
+      "  reason TEXT NOT NULL,\n"
+      "  moved_on TEXT,\n"
+      "  notified_on TEXT,\n"
+      "  processed_on TEXT NOT NULL,\n"
+      "  entry_json TEXT NOT NULL,\n"
+      "  PRIMARY KEY (atena_number, history_number)\n"
+      ");\n"
+      "CREATE TABLE issuance_blocks (\n"
+      "  block_id TEXT PRIMARY KEY,\n"
+      "  atena_number TEXT,\n"
+      "  household_number TEXT,\n"
+      "  block_json TEXT NOT NULL,\n"
+      "  CHECK ((atena_number IS NULL) <> (household_number IS NULL))\n"
+      ");\n"
+      "CREATE INDEX blocks_by_person ON issuance_blocks (atena_number);\n"
+      "CREATE INDEX blocks_by_household ON issuance_blocks (household_number);\n";
+
+static const char migration_2[]
+    = "CREATE TABLE card_links (\n"
+      "  key_identifier BYTEA NOT NULL,\n"
+      "  serial BYTEA NOT NULL,\n"
+      "  link_hash TEXT NOT NULL UNIQUE,\n"
+      "  atena_number TEXT NOT NULL UNIQUE REFERENCES persons (atena_number),\n"
+      "  linked_at BIGINT NOT NULL,\n"
+      "  PRIMARY KEY (key_identifier, serial)\n"
+      ");\n"
+      "CREATE TABLE ticket_ranges (\n"
+      "  category TEXT PRIMARY KEY,\n"
+      "  first_number BIGINT NOT NULL,\n"
+      "  last_number BIGINT NOT NULL,\n"
+      "  CHECK (1 <= first_number AND first_number <= last_number AND last_number <= 9999)\n"
+      ");\n"
+      "CREATE TABLE ticket_counters (\n"
+      "  day TEXT NOT NULL,\n"
+      "  category TEXT NOT NULL,\n"
+      "  last_number BIGINT NOT NULL,\n"
+      "  PRIMARY KEY (day, category)\n"
+      ");\n"
+      "CREATE TABLE tickets (\n"
+      "  ticket_id TEXT PRIMARY KEY,\n"
+      "  day TEXT NOT NULL,\n"
+      "  category TEXT NOT NULL,\n"
+      "  number BIGINT NOT NULL,\n"
+      "  status TEXT NOT NULL,\n"
+      "  ticket_json TEXT NOT NULL,\n"
+      "  UNIQUE (day, category, number)\n"
+      ");\n"
+      "CREATE TABLE counters (\n"
+      "  name TEXT PRIMARY KEY,\n"
+      "  value BIGINT NOT NULL\n"
+      ");\n"
+      "INSERT INTO counters (name, value) VALUES ('issue_number', 0);\n"
+      "CREATE TABLE issuances (\n"
+      "  issue_number TEXT PRIMARY KEY,\n"
+      "  serial BIGINT NOT NULL UNIQUE,\n"
+      "  status TEXT NOT NULL,\n"
+      "  requester TEXT NOT NULL,\n"
+      "  fee BIGINT NOT NULL,\n"
+      "  issuance_json TEXT NOT NULL,\n"
+      "  CHECK (status <> 'voided' OR fee = 0)\n"
+      ");\n"
+      "CREATE INDEX issuances_by_requester ON issuances (requester);\n";
+
+static const char migration_3[]
+    = "CREATE TABLE idempotency (\n"
+      "  scope TEXT NOT NULL,\n"
+      "  key TEXT NOT NULL,\n"
+      "  request_digest TEXT NOT NULL,\n"
+      "  response_json TEXT NOT NULL,\n"
+      "  created_at BIGINT NOT NULL,\n"
+      "  PRIMARY KEY (scope, key)\n"
+      ");\n"
+      "CREATE INDEX idempotency_by_age ON idempotency (created_at);\n"
+      "CREATE TABLE access_log (\n"
+      "  id BIGSERIAL PRIMARY KEY,\n"
+      "  at BIGINT NOT NULL,\n"
+      "  who TEXT NOT NULL,\n"
+      "  why TEXT NOT NULL,\n"
+      "  atena_number TEXT NOT NULL\n"
+      ");\n"
+      "CREATE INDEX access_log_by_person ON access_log (atena_number, id);\n";
+
+static const char *const migrations[] = { NULL, migration_1, migration_2, migration_3 };
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MADO_PG_SCHEMA_VERSION + 1);
+
+/* The advisory lock key that serialises migrations across processes ("mado-reg"). */
+#define MIGRATION_LOCK_KEY "7809644744148838247"
+
+const char *
+mado_pg_store_get_migration (guint version)
+{
+  if (version < 1 || version > MADO_PG_SCHEMA_VERSION)
+    return NULL;
+  return migrations[version];
+}
+
+/* ---- the object ------------------------------------------------------------------------- */
+
+struct _MadoPgStore
+{
+  GObject parent_instance;
+  PGconn *conn;
+  GRecMutex lock;  /* one thread at a time on the connection, for a whole transaction */
+  guint depth;     /* nesting of write transactions */
+  gboolean failed; /* a nested step failed: the outer transaction rolls back */
+  guint schema_version;
+};
+
+static void mado_pg_store_iface_init (MadoRegistryStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MadoPgStore, mado_pg_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (MADO_TYPE_REGISTRY_STORE,
+                                                      mado_pg_store_iface_init))
+
+static void
+mado_pg_store_finalize (GObject *object)
+{
+  MadoPgStore *self = MADO_PG_STORE (object);
+
+  if (self->conn != NULL)
+    PQfinish (self->conn);
+  g_rec_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (mado_pg_store_parent_class)->finalize (object);
+}
+
+static void
+mado_pg_store_class_init (MadoPgStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mado_pg_store_finalize;
+}
+
+static void
+mado_pg_store_init (MadoPgStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+#define MAX_PARAMS 8
+
+/* The parameters of one statement: text, integers (formatted here) and bytes (binary). */
+typedef struct
+{
+  int n;
+  const char *values[MAX_PARAMS];
+  int lengths[MAX_PARAMS];
+  int formats[MAX_PARAMS];
+  char numbers[MAX_PARAMS][24];
+} Params;
+
+static void
+p_text (Params *p, const char *text)
+{
+  g_assert (p->n < MAX_PARAMS);
+  p->values[p->n] = text;
+  p->lengths[p->n] = 0;
+  p->formats[p->n] = 0;
+  p->n++;
+}
+
+static void
+p_int (Params *p, gint64 value)
+{
+  g_assert (p->n < MAX_PARAMS);
+  g_snprintf (p->numbers[p->n], sizeof p->numbers[p->n], "%" G_GINT64_FORMAT, value);
+  p_text (p, p->numbers[p->n]);
+}
+
+static void
+p_bytes (Params *p, GBytes *bytes)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  g_assert (p->n < MAX_PARAMS);
+  g_assert (length <= G_MAXINT);
+  p->values[p->n] = length ? data : "";
+  p->lengths[p->n] = (int)length;
+  p->formats[p->n] = 1;
+  p->n++;
+}
+
+/* PostgreSQL's primary message names tables, columns and constraints, never the values bound
+ * (those are in DETAIL, which is not used). */
+static gboolean
+db_error (MadoPgStore *self, const PGresult *result, const char *what, GError **error)
+{
+  const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *message = result ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  MadoRegistryError code = MADO_REGISTRY_ERROR_DATABASE;
+
+  if (state != NULL
+      && (g_str_equal (state, "40001") || g_str_equal (state, "40P01")
+          || g_str_equal (state, "55P03") || g_str_equal (state, "57014")))
+    code = MADO_REGISTRY_ERROR_BUSY; /* serialization, deadlock, lock or statement timeout */
+  else if (state != NULL && g_str_has_prefix (state, "23"))
+    code = MADO_REGISTRY_ERROR_CONFLICT;
+  if (message == NULL)
+    message = PQstatus (self->conn) == CONNECTION_OK ? "no result"
+                                                     : "the connection to the database was lost";
+  g_set_error (error, MADO_REGISTRY_ERROR, code, "%s: %s", what, message);
+  return FALSE;
+}
+
+/* Runs @sql with @params (may be NULL); a result (command or rows) or NULL with @error set. */
+static PGresult *
+query (MadoPgStore *self, const char *sql, const Params *params, const char *what, GError **error)
+{
+  PGresult *result
+      = PQexecParams (self->conn, sql, params ? params->n : 0, NULL, params ? params->values : NULL,
+                      params ? params->lengths : NULL, params ? params->formats : NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+  db_error (self, result, what, error);
+  PQclear (result);
+  return NULL;
+}
+
+static gboolean
+exec (MadoPgStore *self, const char *sql, const Params *params, const char *what, GError **error)
+{
+  g_autoptr (PGresult) result = query (self, sql, params, what, error);
+  return result != NULL;
+}
+
+static const char *
+value (const PGresult *result, int row, int column)
+{
+  return PQgetisnull (result, row, column) ? NULL : PQgetvalue (result, row, column);
+}
+
+static gint64
+value_int (const PGresult *result, int row, int column)
+{
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+static gboolean
+not_found (const char *what, GError **error)
+{
+  g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND, "no such %s", what);
+  return FALSE;
+}
+
+static gboolean
+invalid (const char *message, GError **error)
+{
+  g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* Takes the connection; outside a transaction, a connection lost (the server restarted) is
+ * reset first, so the next call works again. */
+static void
+lock (MadoPgStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+  if (self->depth == 0 && PQstatus (self->conn) == CONNECTION_BAD)
+    PQreset (self->conn);
+}
+
+static void
+unlock (MadoPgStore *self)
+{
+  g_rec_mutex_unlock (&self->lock);
+}
+
+/* Write transactions: tx_begin() locks and, outermost, begins; tx_end() commits (or rolls back
+ * when @ok is FALSE or a nested step failed) and unlocks. @error is set by tx_end() only when
+ * @ok was TRUE and the commit failed. */
+static gboolean
+tx_begin (MadoPgStore *self, GError **error)
+{
+  lock (self);
+  if (self->depth == 0)
+    {
+      if (!exec (self, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, "BEGIN", error))
+        {
+          unlock (self);
+          return FALSE;
+        }
+      self->failed = FALSE;
+    }
+  self->depth++;
+  return TRUE;
+}
+
+static gboolean
+tx_end (MadoPgStore *self, gboolean ok, GError **error)
+{
+  self->depth--;
+  if (!ok)
+    self->failed = TRUE;
+  if (self->depth == 0)
+    {
+      if (ok && self->failed)
+        {
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
+                       "a step of the transaction failed: rolled back");
+          ok = FALSE;
+        }
+      if (ok && !exec (self, "COMMIT", NULL, "COMMIT", error))
+        ok = FALSE;
+      if (!ok && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+        PQclear (PQexec (self->conn, "ROLLBACK"));
+      self->failed = FALSE;
+    }
+  unlock (self);
+  return ok;
+}
+
+/* The text of member @name of a JSON object: a string, or the `date` of a qualified date. */
+static const char *
+json_text (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_text (json_node_get_object (node), "date");
+  return NULL;
+}
+
+/* ---- open and migrate ------------------------------------------------------------------- */
+
+static gboolean
+migrate_locked (MadoPgStore *self, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  gint64 version = 0;
+
+  /* Two processes starting together: the second waits here, then sees the new version. */
+  if (!exec (self, "SELECT pg_advisory_xact_lock (" MIGRATION_LOCK_KEY ")", NULL,
+             "locking the schema", error))
+    return FALSE;
+  if (!exec (self, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", NULL,
+             "creating schema_version", error))
+    return FALSE;
+  result = query (self, "SELECT max(version) FROM schema_version", NULL,
+                  "reading the schema version", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+    version = value_int (result, 0, 0);
+  g_clear_pointer (&result, PQclear);
+
+  if (version > (gint64)MADO_PG_SCHEMA_VERSION || version < 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_SCHEMA_TOO_NEW,
+                   "the database schema is version %" G_GINT64_FORMAT
+                   ", newer than this build knows (%u): refusing to open it; run the newer "
+                   "Madoguchi or restore a backup",
+                   version, MADO_PG_SCHEMA_VERSION);
+      return FALSE;
+    }
+  for (gint64 v = version + 1; v <= (gint64)MADO_PG_SCHEMA_VERSION; v++)
+    {
+      /* Several statements: the simple query protocol, inside the open transaction. */
+      PGresult *step = PQexec (self->conn, migrations[v]);
+      if (PQresultStatus (step) != PGRES_COMMAND_OK && PQresultStatus (step) != PGRES_TUPLES_OK)
+        {
+          const char *message = PQresultErrorField (step, PG_DIAG_MESSAGE_PRIMARY);
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_MIGRATION,
+                       "migration %" G_GINT64_FORMAT " failed: %s", v,
+                       message ? message : "no result");
+          PQclear (step);
+          return FALSE;
+        }
+      PQclear (step);
+    }
+  if (version < (gint64)MADO_PG_SCHEMA_VERSION)
+    {
+      Params p = { 0 };
+      p_int (&p, MADO_PG_SCHEMA_VERSION);
+      if (!exec (self, "DELETE FROM schema_version", NULL, "writing the schema version", error)
+          || !exec (self, "INSERT INTO schema_version (version) VALUES ($1)", &p,
+                    "writing the schema version", error))
+        return FALSE;
+    }
+  self->schema_version = MADO_PG_SCHEMA_VERSION;
+  return TRUE;
+}
+
+static gboolean
+configure (MadoPgStore *self, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  g_autofree char *sql = NULL;
+  const char *encoding;
+
+  if (PQsetClientEncoding (self->conn, "UTF8") != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN,
+                   "the server refused the UTF8 client encoding");
+      return FALSE;
+    }
+  /* The JSON is TEXT: a non-UTF8 database would not keep every character the model allows. */
+  result = query (self, "SHOW server_encoding", NULL, "reading the server encoding", error);
+  if (result == NULL)
+    return FALSE;
+  encoding = PQntuples (result) > 0 ? value (result, 0, 0) : NULL;
+  if (encoding == NULL || g_ascii_strcasecmp (encoding, "UTF8") != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN,
+                   "the database encoding is %s, not UTF8", encoding ? encoding : "unknown");
+      return FALSE;
+    }
+  sql = g_strdup_printf ("SET lock_timeout = %d", MADO_PG_LOCK_TIMEOUT_MS);
+  return exec (self, sql, NULL, "setting the lock timeout", error);
+}
+
+static void
+notice_quiet (void *arg, const char *message)
+{
+  /* "relation already exists, skipping" and the like: not for the registry's stderr. */
+}
+
+MadoPgStore *
+mado_pg_store_new (const char *conninfo, GError **error)
+{
+  g_autoptr (MadoPgStore) self = g_object_new (MADO_TYPE_PG_STORE, NULL);
+  g_autoptr (PQconninfoOption) options = NULL;
+  char *parse_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+
+  /* Checked first so a malformed DSN is DSN, not OPEN; libpq's message is not repeated (it may
+   * quote the string, and the string may hold a password). */
+  options = PQconninfoParse (conninfo, &parse_error);
+  if (options == NULL)
+    {
+      PQfreemem (parse_error);
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DSN,
+                   "the PostgreSQL DSN is malformed (see libpq's connection URIs)");
+      return NULL;
+    }
+  self->conn = PQconnectdb (conninfo);
+  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+    {
+      /* libpq's message names the host or socket and the server's reason, never the
+       * password; only its first line is kept. */
+      g_autofree char *message = g_strdup (self->conn ? PQerrorMessage (self->conn) : "no memory");
+      char *newline = strchr (message, '\n');
+      if (newline != NULL)
+        *newline = '\0';
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN,
+                   "cannot connect to the database: %s", message);
+      return NULL;
+    }
+  PQsetNoticeProcessor (self->conn, notice_quiet, NULL);
+  if (!configure (self, error))
+    return NULL;
+  /* One transaction, so a failing migration leaves nothing of itself (PostgreSQL's DDL is
+   * transactional). */
+  if (!tx_begin (self, error))
+    return NULL;
+  ok = migrate_locked (self, error);
+  if (!tx_end (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static guint
+pg_get_schema_version (MadoRegistryStore *store)
+{
+  return MADO_PG_STORE (store)->schema_version;
+}
+
+static gboolean
+pg_run_in_transaction (MadoRegistryStore *store, MadoRegistryStoreTxFunc func, gpointer user_data,
+                       GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = func (store, user_data, error);
+  return tx_end (self, ok, error);
+}
+
+/* ---- persons and history ---------------------------------------------------------------- */
+
+static MadoPerson *
+person_from_json_text (const char *text, GError **error)
+{
+  MadoPerson *person = mado_person_new_from_data (text, -1, error);
+  if (person != NULL)
+    g_clear_pointer (&person->kojin_bango, g_free); /* only read_kojin_bango() gives it */
+  return person;
+}
+
+static guint
+record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (MadoHistoryEntry) checked = NULL;
+  g_autofree char *entry_json = NULL;
+  g_autofree char *person_json = NULL;
+  JsonObject *object;
+  JsonObject *person;
+  gint64 current = 0;
+  guint next;
+  Params p = { 0 };
+
+  if (entry->atena_number == NULL)
+    return invalid ("atena_number: missing", error), 0;
+  /* The row lock orders two changes of one person from any process. */
+  p_text (&p, entry->atena_number);
+  result = query (self, "SELECT history_number FROM persons WHERE atena_number = $1 FOR UPDATE", &p,
+                  "reading the person", error);
+  if (result == NULL)
+    return 0;
+  if (PQntuples (result) > 0)
+    current = value_int (result, 0, 0);
+  g_clear_pointer (&result, PQclear);
+  if (current >= G_MAXINT32)
+    return invalid ("history_number: the history is full", error), 0;
+  next = (guint)current + 1;
+
+  /* Through the JSON form: the store's number in, then the model's strict check. */
+  node = mado_history_entry_to_json (entry);
+  object = json_node_get_object (node);
+  json_object_set_int_member (object, "history_number", next);
+  checked = mado_history_entry_new_from_json (node, error);
+  if (checked == NULL)
+    return 0;
+  entry_json = mado_history_entry_to_data (checked, NULL);
+  person_json = mado_person_to_data (checked->person, NULL);
+  person = json_object_get_object_member (object, "person");
+
+  p = (Params){ 0 };
+  p_text (&p, checked->atena_number);
+  p_text (&p, checked->person->household_number);
+  p_text (&p, json_text (person, "status"));
+  p_int (&p, checked->person->head ? 1 : 0);
+  p_text (&p, checked->person->juminhyo_code);
+  p_int (&p, next);
+  p_text (&p, person_json);
+  if (!exec (self,
+             "INSERT INTO persons (atena_number, household_number, status, head, "
+             "juminhyo_code, history_number, person_json) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+             "ON CONFLICT (atena_number) DO UPDATE SET "
+             "household_number = EXCLUDED.household_number, status = EXCLUDED.status, "
+             "head = EXCLUDED.head, juminhyo_code = EXCLUDED.juminhyo_code, "
+             "history_number = EXCLUDED.history_number, person_json = EXCLUDED.person_json",
+             &p, "writing the person", error))
+    return 0;
+
+  p = (Params){ 0 };
+  p_text (&p, checked->atena_number);
+  p_int (&p, next);
+  p_text (&p, json_text (object, "reason"));
+  p_text (&p, json_text (object, "moved_on"));
+  p_text (&p, json_text (object, "notified_on"));
+  p_text (&p, json_text (object, "processed_on"));
+  p_text (&p, entry_json);
+  if (!exec (self,
+             "INSERT INTO person_history (atena_number, history_number, reason, moved_on, "
+             "notified_on, processed_on, entry_json) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             &p, "writing the history", error))
+    return 0;
+  return next;
+}
+
+static guint
+pg_record_change (MadoRegistryStore *store, const MadoHistoryEntry *entry, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  guint number;
+
+  if (!tx_begin (self, error))
+    return 0;
+  number = record_change_locked (self, entry, error);
+  return tx_end (self, number != 0, error) ? number : 0;
+}
+
+/* The current person_json (NULL and NOT_FOUND when none); the caller holds the lock. */
+static char *
+person_json_locked (MadoPgStore *self, const char *atena_number, gboolean for_share, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, atena_number);
+  result = query (self,
+                  for_share ? "SELECT person_json FROM persons WHERE atena_number = $1 FOR SHARE"
+                            : "SELECT person_json FROM persons WHERE atena_number = $1",
+                  &p, "reading the person", error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return not_found ("person", error), NULL;
+  return g_strdup (value (result, 0, 0));
+}
+
+static MadoPerson *
+pg_get_person (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *json = NULL;
+
+  lock (self);
+  json = person_json_locked (self, atena_number, FALSE, error);
+  unlock (self);
+  if (json == NULL)
+    return NULL;
+  return person_from_json_text (json, error);
+}
+
+static GPtrArray *
+pg_list_history (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_history_entry_free);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, atena_number);
+  lock (self);
+  result = query (self,
+                  "SELECT entry_json FROM person_history WHERE atena_number = $1 "
+                  "ORDER BY history_number",
+                  &p, "reading the history", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoHistoryEntry *entry
+          = mado_history_entry_new_from_data (value (result, row, 0), -1, error);
+      if (entry == NULL)
+        return NULL;
+      g_clear_pointer (&entry->person->kojin_bango, g_free);
+      g_ptr_array_add (entries, entry);
+    }
+  return g_steal_pointer (&entries);
+}
+
+static gboolean
+read_kojin_bango_locked (MadoPgStore *self, const char *atena_number, const char *who,
+                         const char *why, gint64 at, char **kojin_bango, GError **error)
+{
+  g_autofree char *json = person_json_locked (self, atena_number, TRUE, error);
+  g_autoptr (MadoPerson) person = NULL;
+  Params p = { 0 };
+
+  if (json == NULL)
+    return FALSE;
+  person = mado_person_new_from_data (json, -1, error);
+  if (person == NULL)
+    return FALSE;
+  p_int (&p, at);
+  p_text (&p, who);
+  p_text (&p, why);
+  p_text (&p, atena_number);
+  if (!exec (self, "INSERT INTO access_log (at, who, why, atena_number) VALUES ($1, $2, $3, $4)",
+             &p, "writing the access log", error))
+    return FALSE;
+  *kojin_bango = g_steal_pointer (&person->kojin_bango);
+  return TRUE;
+}
+
+static gboolean
+pg_read_kojin_bango (MadoRegistryStore *store, const char *atena_number, const char *who,
+                     const char *why, gint64 at, char **kojin_bango, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  gboolean ok;
+
+  *kojin_bango = NULL;
+  if (*who == '\0' || *why == '\0')
+    return invalid ("who and why are required to read a 個人番号", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = read_kojin_bango_locked (self, atena_number, who, why, at, kojin_bango, error);
+  ok = tx_end (self, ok, error);
+  if (!ok && *kojin_bango != NULL)
+    {
+      explicit_bzero (*kojin_bango, strlen (*kojin_bango));
+      g_clear_pointer (kojin_bango, g_free);
+    }
+  return ok;
+}
+
+static GPtrArray *
+pg_list_access (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) records
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_access_record_free);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, atena_number);
+  lock (self);
+  result = query (self,
+                  "SELECT id, at, who, why, atena_number FROM access_log "
+                  "WHERE atena_number = $1 ORDER BY id",
+                  &p, "reading the access log", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoAccessRecord *record = g_new0 (MadoAccessRecord, 1);
+      record->id = value_int (result, row, 0);
+      record->at = value_int (result, row, 1);
+      record->who = g_strdup (value (result, row, 2));
+      record->why = g_strdup (value (result, row, 3));
+      record->atena_number = g_strdup (value (result, row, 4));
+      g_ptr_array_add (records, record);
+    }
+  return g_steal_pointer (&records);
+}
+
+/* ---- households ------------------------------------------------------------------------- */
+
+static gboolean
+pg_put_household (MadoRegistryStore *store, const MadoHousehold *household, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *address_json = NULL;
+  Params p = { 0 };
+  gboolean ok;
+
+  if (household->household_number == NULL)
+    return invalid ("household_number: missing", error);
+  if (!mado_atena_number_check (household->household_number, error))
+    return FALSE;
+  if (household->address == NULL)
+    return invalid ("address: missing", error);
+  if (household->members != NULL && household->members->len > 0
+      && !mado_household_validate (household, error))
+    return FALSE;
+  if (!mado_address_validate (household->address, error))
+    return FALSE;
+  address_json = mado_address_to_data (household->address, NULL);
+
+  p_text (&p, household->household_number);
+  p_text (&p, address_json);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = exec (self,
+             "INSERT INTO households (household_number, address_json) VALUES ($1, $2) "
+             "ON CONFLICT (household_number) DO UPDATE SET address_json = "
+             "EXCLUDED.address_json",
+             &p, "writing the household", error);
+  return tx_end (self, ok, error);
+}
+
+static MadoHousehold *
+get_household_locked (MadoPgStore *self, const char *household_number, GError **error)
+{
+  g_autoptr (MadoHousehold) household = mado_household_new ();
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, household_number);
+  result = query (self, "SELECT address_json FROM households WHERE household_number = $1", &p,
+                  "reading the household", error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return not_found ("household", error), NULL;
+  household->household_number = g_strdup (household_number);
+  household->address = mado_address_new_from_data (value (result, 0, 0), -1, error);
+  if (household->address == NULL)
+    return NULL;
+  g_clear_pointer (&result, PQclear);
+
+  /* Arrays of model objects are freed by the model, element by element. */
+  household->members = g_ptr_array_new ();
+  result = query (self,
+                  "SELECT person_json FROM persons WHERE household_number = $1 "
+                  "AND status = 'resident' ORDER BY head DESC, recorded",
+                  &p, "reading the members", error);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoPerson *person = person_from_json_text (value (result, row, 0), error);
+      if (person == NULL)
+        return NULL;
+      g_ptr_array_add (household->members, person);
+    }
+  return g_steal_pointer (&household);
+}
+
+static MadoHousehold *
+pg_get_household (MadoRegistryStore *store, const char *household_number, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  MadoHousehold *household;
+  gboolean own;
+
+  /* Two statements: outside a transaction, one read-only snapshot, so a concurrent change is
+   * seen whole or not at all. Inside one, a NOT_FOUND does not spoil the caller's transaction. */
+  lock (self);
+  own = self->depth == 0;
+  if (own && !exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, "BEGIN", error))
+    {
+      unlock (self);
+      return NULL;
+    }
+  household = get_household_locked (self, household_number, error);
+  if (own)
+    PQclear (PQexec (self->conn, "COMMIT"));
+  unlock (self);
+  return household;
+}
+
+/* ---- issuance blocks -------------------------------------------------------------------- */
+
+static gboolean
+pg_put_block (MadoRegistryStore *store, const MadoIssuanceBlock *block, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *json = NULL;
+  Params p = { 0 };
+  gboolean ok;
+
+  if (!mado_issuance_block_validate (block, error))
+    return FALSE;
+  json = mado_issuance_block_to_data (block, NULL);
+  p_text (&p, block->block_id);
+  p_text (&p, block->atena_number);
+  p_text (&p, block->household_number);
+  p_text (&p, json);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = exec (self,
+             "INSERT INTO issuance_blocks (block_id, atena_number, household_number, "
+             "block_json) VALUES ($1, $2, $3, $4) ON CONFLICT (block_id) DO UPDATE SET "
+             "atena_number = EXCLUDED.atena_number, household_number = "
+             "EXCLUDED.household_number, block_json = EXCLUDED.block_json",
+             &p, "writing the block", error);
+  return tx_end (self, ok, error);
+}
+
+static GPtrArray *
+pg_list_blocks (MadoRegistryStore *store, const char *atena_number, const char *household_number,
+                GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) blocks
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_block_free);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, atena_number);
+  p_text (&p, household_number);
+  lock (self);
+  result = query (self,
+                  "SELECT block_json FROM issuance_blocks WHERE "
+                  "($1::text IS NOT NULL AND atena_number = $1) OR "
+                  "($2::text IS NOT NULL AND household_number = $2) ORDER BY block_id",
+                  &p, "reading the blocks", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoIssuanceBlock *block
+          = mado_issuance_block_new_from_data (value (result, row, 0), -1, error);
+      if (block == NULL)
+        return NULL;
+      g_ptr_array_add (blocks, block);
+    }
+  return g_steal_pointer (&blocks);
+}
+
+/* ---- card links ------------------------------------------------------------------------- */
+
+/* The serial's big-endian magnitude: leading zero bytes dropped (DESIGN.md). */
+static GBytes *
+serial_magnitude (GBytes *serial)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (serial, &length);
+  gsize skip = 0;
+
+  while (skip + 1 < length && data[skip] == 0)
+    skip++;
+  return g_bytes_new_from_bytes (serial, skip, length - skip);
+}
+
+static char *
+card_link_hash (GBytes *key_identifier, GBytes *magnitude)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize length;
+  const guint8 *data = g_bytes_get_data (key_identifier, &length);
+
+  g_checksum_update (checksum, data, (gssize)length);
+  data = g_bytes_get_data (magnitude, &length);
+  g_checksum_update (checksum, data, (gssize)length);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static gboolean
+link_card_locked (MadoPgStore *self, GBytes *key_identifier, GBytes *magnitude,
+                  const char *atena_number, gint64 at, GError **error)
+{
+  g_autofree char *person = person_json_locked (self, atena_number, TRUE, error);
+  g_autofree char *hash = NULL;
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  if (person == NULL)
+    return FALSE;
+  p_bytes (&p, key_identifier);
+  p_bytes (&p, magnitude);
+  result = query (self,
+                  "SELECT atena_number FROM card_links WHERE key_identifier = $1 AND serial = $2 "
+                  "FOR UPDATE",
+                  &p, "reading the card link", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0 && g_strcmp0 (value (result, 0, 0), atena_number) != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT,
+                   "the certificate is already linked to another person");
+      return FALSE;
+    }
+
+  /* A renewed certificate replaces the person's old link. */
+  p = (Params){ 0 };
+  p_text (&p, atena_number);
+  if (!exec (self, "DELETE FROM card_links WHERE atena_number = $1", &p, "replacing the card link",
+             error))
+    return FALSE;
+
+  hash = card_link_hash (key_identifier, magnitude);
+  p = (Params){ 0 };
+  p_bytes (&p, key_identifier);
+  p_bytes (&p, magnitude);
+  p_text (&p, hash);
+  p_text (&p, atena_number);
+  p_int (&p, at);
+  return exec (self,
+               "INSERT INTO card_links (key_identifier, serial, link_hash, atena_number, "
+               "linked_at) VALUES ($1, $2, $3, $4, $5)",
+               &p, "writing the card link", error);
+}
+
+static gboolean
+pg_link_card (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial,
+              const char *atena_number, gint64 at, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GBytes) magnitude = NULL;
+  gboolean ok;
+
+  if (g_bytes_get_size (key_identifier) == 0 || g_bytes_get_size (serial) == 0)
+    return invalid ("card link: empty key identifier or serial", error);
+  magnitude = serial_magnitude (serial);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = link_card_locked (self, key_identifier, magnitude, atena_number, at, error);
+  return tx_end (self, ok, error);
+}
+
+static char *
+pg_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GBytes) magnitude = serial_magnitude (serial);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_bytes (&p, key_identifier);
+  p_bytes (&p, magnitude);
+  lock (self);
+  result = query (self,
+                  "SELECT atena_number FROM card_links WHERE key_identifier = $1 AND serial = $2",
+                  &p, "reading the card link", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return not_found ("card link", error), NULL;
+  return g_strdup (value (result, 0, 0));
+}
+
+/* ---- queue tickets ---------------------------------------------------------------------- */
+
+static gboolean
+category_is_valid (const char *category)
+{
+  return category != NULL && category[0] >= 'A' && category[0] <= 'Z' && category[1] == '\0';
+}
+
+static gboolean
+pg_set_ticket_range (MadoRegistryStore *store, const char *category, guint first, guint last,
+                     GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  Params p = { 0 };
+  gboolean ok;
+
+  if (!category_is_valid (category))
+    return invalid ("category: not one letter A–Z", error);
+  if (first < 1 || first > last || last > 9999)
+    return invalid ("range: not 1 ≤ first ≤ last ≤ 9999", error);
+  p_text (&p, category);
+  p_int (&p, first);
+  p_int (&p, last);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = exec (self,
+             "INSERT INTO ticket_ranges (category, first_number, last_number) "
+             "VALUES ($1, $2, $3) ON CONFLICT (category) DO UPDATE SET "
+             "first_number = EXCLUDED.first_number, last_number = EXCLUDED.last_number",
+             &p, "writing the ticket range", error);
+  return tx_end (self, ok, error);
+}
+
+static char *
+ticket_day (const MadoQueueTicket *ticket, GError **error)
+{
+  if (ticket->issued_at == NULL || strlen (ticket->issued_at) < 10)
+    return invalid ("issued_at: missing", error), NULL;
+  return g_strndup (ticket->issued_at, 10);
+}
+
+static gboolean
+issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  gint64 first = 1, last = 999, number;
+  Params p = { 0 };
+
+  p_text (&p, ticket->category);
+  result = query (self, "SELECT first_number, last_number FROM ticket_ranges WHERE category = $1",
+                  &p, "reading the ticket range", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      first = value_int (result, 0, 0);
+      last = value_int (result, 0, 1);
+    }
+  g_clear_pointer (&result, PQclear);
+
+  /* One row per (day, category): the upsert locks it, so writers in any process queue on it
+   * and each gets the next number; it is released at COMMIT or ROLLBACK. */
+  p = (Params){ 0 };
+  p_text (&p, day);
+  p_text (&p, ticket->category);
+  p_int (&p, first);
+  result = query (self,
+                  "INSERT INTO ticket_counters (day, category, last_number) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (day, category) DO UPDATE SET last_number = "
+                  "GREATEST (ticket_counters.last_number + 1, EXCLUDED.last_number) "
+                  "RETURNING last_number",
+                  &p, "numbering the ticket", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    return invalid ("no number", error);
+  number = value_int (result, 0, 0);
+  g_clear_pointer (&result, PQclear);
+  if (number > last)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,
+                   "category %s has given every number of its range today", ticket->category);
+      return FALSE;
+    }
+
+  ticket->number = (guint)number;
+  if (!mado_queue_ticket_validate (ticket, error))
+    return FALSE;
+  node = mado_queue_ticket_to_json (ticket);
+  json = mado_queue_ticket_to_data (ticket, NULL);
+  p = (Params){ 0 };
+  p_text (&p, ticket->ticket_id);
+  p_text (&p, day);
+  p_text (&p, ticket->category);
+  p_int (&p, number);
+  p_text (&p, json_text (json_node_get_object (node), "status"));
+  p_text (&p, json);
+  return exec (self,
+               "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json) "
+               "VALUES ($1, $2, $3, $4, $5, $6)",
+               &p, "writing the ticket", error);
+}
+
+static gboolean
+pg_issue_ticket (MadoRegistryStore *store, MadoQueueTicket *ticket, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *day = NULL;
+  gboolean ok;
+
+  if (!category_is_valid (ticket->category))
+    return invalid ("category: not one letter A–Z", error);
+  day = ticket_day (ticket, error);
+  if (day == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = issue_ticket_locked (self, ticket, day, error);
+  ok = tx_end (self, ok, error);
+  if (!ok)
+    ticket->number = 0;
+  return ok;
+}
+
+static MadoQueueTicket *
+pg_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, ticket_id);
+  lock (self);
+  result = query (self, "SELECT ticket_json FROM tickets WHERE ticket_id = $1", &p,
+                  "reading the ticket", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return not_found ("ticket", error), NULL;
+  return mado_queue_ticket_new_from_data (value (result, 0, 0), -1, error);
+}
+
+static gboolean
+update_ticket_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const char *day,
+                      GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
+  g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  Params p = { 0 };
+
+  p_text (&p, ticket->ticket_id);
+  result = query (self, "SELECT day, category, number FROM tickets WHERE ticket_id = $1 FOR UPDATE",
+                  &p, "reading the ticket", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return not_found ("ticket", error);
+  if (g_strcmp0 (value (result, 0, 0), day) != 0
+      || g_strcmp0 (value (result, 0, 1), ticket->category) != 0
+      || value_int (result, 0, 2) != (gint64)ticket->number)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT,
+                   "a ticket's day, category and number never change");
+      return FALSE;
+    }
+  p = (Params){ 0 };
+  p_text (&p, ticket->ticket_id);
+  p_text (&p, json_text (json_node_get_object (node), "status"));
+  p_text (&p, json);
+  return exec (self, "UPDATE tickets SET status = $2, ticket_json = $3 WHERE ticket_id = $1", &p,
+               "writing the ticket", error);
+}
+
+static gboolean
+pg_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *day = NULL;
+  gboolean ok;
+
+  if (!mado_queue_ticket_validate (ticket, error))
+    return FALSE;
+  day = ticket_day (ticket, error);
+  if (day == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = update_ticket_locked (self, ticket, day, error);
+  return tx_end (self, ok, error);
+}
+
+/* ---- certificate issuances -------------------------------------------------------------- */
+
+static gboolean
+prefix_is_valid (const char *prefix)
+{
+  gsize length = strlen (prefix);
+
+  if (length == 0 || length > 32 - 7) /* room for "-NNNNNN" in a QR id of 32 */
+    return FALSE;
+  for (const char *p = prefix; *p != '\0'; p++)
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+write_issuance (MadoPgStore *self, const MadoIssuance *issuance, gint64 serial, gboolean insert,
+                GError **error)
+{
+  g_autoptr (JsonNode) node = mado_issuance_to_json (issuance);
+  g_autofree char *json = mado_issuance_to_data (issuance, NULL);
+  Params p = { 0 };
+
+  p_text (&p, issuance->issue_number);
+  p_text (&p, json_text (json_node_get_object (node), "status"));
+  p_text (&p, issuance->requester);
+  p_int (&p, issuance->fee);
+  p_text (&p, json);
+  if (insert)
+    p_int (&p, serial);
+  return exec (self,
+               insert ? "INSERT INTO issuances (issue_number, status, requester, fee, "
+                        "issuance_json, serial) VALUES ($1, $2, $3, $4, $5, $6)"
+                      : "UPDATE issuances SET status = $2, requester = $3, fee = $4, "
+                        "issuance_json = $5 WHERE issue_number = $1",
+               &p, "writing the issuance", error);
+}
+
+static gboolean
+reserve_locked (MadoPgStore *self, const MadoIssuance *request, const char *prefix, GPtrArray *out,
+                GError **error)
+{
+  for (guint copy = 1; copy <= request->copies; copy++)
+    {
+      g_autoptr (PGresult) result = NULL;
+      g_autoptr (JsonNode) node = mado_issuance_to_json (request);
+      g_autofree char *number = NULL;
+      JsonObject *object = json_node_get_object (node);
+      MadoIssuance *issuance;
+      gint64 serial;
+
+      /* The row lock orders every registry process; the counter only goes up. */
+      result = query (self,
+                      "UPDATE counters SET value = value + 1 WHERE name = 'issue_number' "
+                      "RETURNING value",
+                      NULL, "numbering the issuance", error);
+      if (result == NULL)
+        return FALSE;
+      if (PQntuples (result) != 1)
+        return invalid ("no issue counter", error);
+      serial = value_int (result, 0, 0);
+      number = g_strdup_printf ("%s-%06" G_GINT64_FORMAT, prefix, serial);
+
+      json_object_set_string_member (object, "issue_number", number);
+      json_object_set_string_member (object, "status", "reserved");
+      json_object_set_int_member (object, "copy", copy);
+      json_object_remove_member (object, "printed_at");
+      json_object_remove_member (object, "voided_at");
+      json_object_remove_member (object, "void_reason");
+      issuance = mado_issuance_new_from_json (node, error);
+      if (issuance == NULL)
+        return FALSE;
+      g_ptr_array_add (out, issuance);
+      if (!write_issuance (self, issuance, serial, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+pg_reserve_issuances (MadoRegistryStore *store, const MadoIssuance *request, const char *prefix,
+                      GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) issuances
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_free);
+  gboolean ok;
+
+  if (!prefix_is_valid (prefix))
+    return invalid ("prefix: not 1–25 of A–Z 0–9 -", error), NULL;
+  if (request->copies < 1 || request->copies > 99)
+    return invalid ("copies: not 1–99", error), NULL;
+  if (!tx_begin (self, error))
+    return NULL;
+  ok = reserve_locked (self, request, prefix, issuances, error);
+  if (!tx_end (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&issuances);
+}
+
+static MadoIssuance *
+issuance_locked (MadoPgStore *self, const char *issue_number, gboolean for_update, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, issue_number);
+  result
+      = query (self,
+               for_update ? "SELECT issuance_json FROM issuances WHERE issue_number = $1 FOR UPDATE"
+                          : "SELECT issuance_json FROM issuances WHERE issue_number = $1",
+               &p, "reading the issuance", error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return not_found ("issuance", error), NULL;
+  return mado_issuance_new_from_data (value (result, 0, 0), -1, error);
+}
+
+static MadoIssuance *
+pg_get_issuance (MadoRegistryStore *store, const char *issue_number, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  MadoIssuance *issuance;
+
+  lock (self);
+  issuance = issuance_locked (self, issue_number, FALSE, error);
+  unlock (self);
+  return issuance;
+}
+
+static gboolean
+finish_issuance (MadoPgStore *self, const char *issue_number, const char *at, MadoVoidReason reason,
+                 GError **error)
+{
+  g_autoptr (MadoIssuance) issuance = NULL;
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  issuance = issuance_locked (self, issue_number, TRUE, error);
+  ok = issuance != NULL;
+  if (ok && reason == MADO_VOID_REASON_NONE)
+    ok = mado_issuance_mark_printed (issuance, at, error);
+  else if (ok)
+    ok = mado_issuance_void (issuance, at, reason, error);
+  ok = ok && mado_issuance_validate (issuance, error);
+  ok = ok && write_issuance (self, issuance, 0, FALSE, error);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+pg_mark_printed (MadoRegistryStore *store, const char *issue_number, const char *at, GError **error)
+{
+  return finish_issuance (MADO_PG_STORE (store), issue_number, at, MADO_VOID_REASON_NONE, error);
+}
+
+static gboolean
+pg_void_issuance (MadoRegistryStore *store, const char *issue_number, const char *at,
+                  MadoVoidReason reason, GError **error)
+{
+  if (reason == MADO_VOID_REASON_NONE)
+    return invalid ("void_reason: missing", error);
+  return finish_issuance (MADO_PG_STORE (store), issue_number, at, reason, error);
+}
+
+/* ---- idempotency ------------------------------------------------------------------------ */
+
+static gboolean
+pg_put_idempotent (MadoRegistryStore *store, const char *scope, const char *key,
+                   const char *request_digest, const char *response_json, gint64 created_at,
+                   GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+  gboolean ok;
+
+  p_text (&p, scope);
+  p_text (&p, key);
+  p_text (&p, request_digest);
+  p_text (&p, response_json);
+  p_int (&p, created_at);
+  if (!tx_begin (self, error))
+    return FALSE;
+  /* DO NOTHING, not a unique violation: the surrounding transaction stays usable. A concurrent
+   * insert of the same key waits for the other to end, then does nothing. */
+  result = query (self,
+                  "INSERT INTO idempotency (scope, key, request_digest, response_json, "
+                  "created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING",
+                  &p, "writing the idempotency record", error);
+  ok = result != NULL;
+  if (ok && g_strcmp0 (PQcmdTuples (result), "1") != 0)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_IDEMPOTENCY_CONFLICT,
+                   "the idempotency key is already stored");
+      ok = FALSE;
+    }
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+pg_get_idempotent (MadoRegistryStore *store, const char *scope, const char *key,
+                   MadoIdempotentRecord **record, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  *record = NULL;
+  p_text (&p, scope);
+  p_text (&p, key);
+  lock (self);
+  result = query (self,
+                  "SELECT request_digest, response_json, created_at FROM idempotency "
+                  "WHERE scope = $1 AND key = $2",
+                  &p, "reading the idempotency record", error);
+  unlock (self);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      MadoIdempotentRecord *r = g_new0 (MadoIdempotentRecord, 1);
+      r->scope = g_strdup (scope);
+      r->key = g_strdup (key);
+      r->request_digest = g_strdup (value (result, 0, 0));
+      r->response_json = g_strdup (value (result, 0, 1));
+      r->created_at = value_int (result, 0, 2);
+      *record = r;
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_purge_idempotent (MadoRegistryStore *store, gint64 before, guint64 *purged, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+  gboolean ok;
+
+  p_int (&p, before);
+  if (!tx_begin (self, error))
+    return FALSE;
+  result = query (self, "DELETE FROM idempotency WHERE created_at < $1", &p,
+                  "purging idempotency records", error);
+  ok = result != NULL;
+  if (ok && purged != NULL)
+    *purged = g_ascii_strtoull (PQcmdTuples (result), NULL, 10);
+  return tx_end (self, ok, error);
+}
+
+/* ---- backup ----------------------------------------------------------------------------- */
+
+static gboolean
+pg_backup (MadoRegistryStore *store, const char *path, GError **error)
+{
+  /* A server's backup is the server's: pg_dump (logical, consistent, online) or
+   * pg_basebackup (physical, with WAL for point-in-time recovery). docs/registry-storage.md. */
+  g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BACKUP,
+                       "online backup of a PostgreSQL database is done with pg_dump or "
+                       "pg_basebackup, not by the registry (docs/registry-storage.md)");
+  return FALSE;
+}
+
+static void
+mado_pg_store_iface_init (MadoRegistryStoreInterface *iface)
+{
+  iface->get_schema_version = pg_get_schema_version;
+  iface->run_in_transaction = pg_run_in_transaction;
+  iface->put_household = pg_put_household;
+  iface->get_household = pg_get_household;
+  iface->record_change = pg_record_change;
+  iface->get_person = pg_get_person;
+  iface->list_history = pg_list_history;
+  iface->read_kojin_bango = pg_read_kojin_bango;
+  iface->list_access = pg_list_access;
+  iface->put_block = pg_put_block;
+  iface->list_blocks = pg_list_blocks;
+  iface->link_card = pg_link_card;
+  iface->find_card_link = pg_find_card_link;
+  iface->set_ticket_range = pg_set_ticket_range;
+  iface->issue_ticket = pg_issue_ticket;
+  iface->get_ticket = pg_get_ticket;
+  iface->update_ticket = pg_update_ticket;
+  iface->reserve_issuances = pg_reserve_issuances;
+  iface->get_issuance = pg_get_issuance;
+  iface->mark_printed = pg_mark_printed;
+  iface->void_issuance = pg_void_issuance;
+  iface->put_idempotent = pg_put_idempotent;
+  iface->get_idempotent = pg_get_idempotent;
+  iface->purge_idempotent = pg_purge_idempotent;
+  iface->backup = pg_backup;
+}
