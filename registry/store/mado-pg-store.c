@@ -7,6 +7,7 @@
  * exactly) plus the columns that are queried. Same tables as the SQLite backend.
  */
 #include "mado-pg-store.h"
+#include "mado-store-common.h"
 
 #include <libpq-fe.h>
 #include <string.h>
@@ -276,20 +277,6 @@ value_int (const PGresult *result, int row, int column)
   return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
 }
 
-static gboolean
-not_found (const char *what, GError **error)
-{
-  g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND, "no such %s", what);
-  return FALSE;
-}
-
-static gboolean
-invalid (const char *message, GError **error)
-{
-  g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID, message);
-  return FALSE;
-}
-
 /* Takes the connection; outside a transaction, a connection lost (the server restarted) is
  * reset first, so the next call works again. */
 static void
@@ -348,20 +335,6 @@ tx_end (MadoPgStore *self, gboolean ok, GError **error)
     }
   unlock (self);
   return ok;
-}
-
-/* The text of member @name of a JSON object: a string, or the `date` of a qualified date. */
-static const char *
-json_text (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return json_text (json_node_get_object (node), "date");
-  return NULL;
 }
 
 /* ---- open and migrate ------------------------------------------------------------------- */
@@ -525,15 +498,6 @@ pg_run_in_transaction (MadoRegistryStore *store, MadoRegistryStoreTxFunc func, g
 
 /* ---- persons and history ---------------------------------------------------------------- */
 
-static MadoPerson *
-person_from_json_text (const char *text, GError **error)
-{
-  MadoPerson *person = mado_person_new_from_data (text, -1, error);
-  if (person != NULL)
-    g_clear_pointer (&person->kojin_bango, g_free); /* only read_kojin_bango() gives it */
-  return person;
-}
-
 static guint
 record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError **error)
 {
@@ -549,7 +513,7 @@ record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError *
   Params p = { 0 };
 
   if (entry->atena_number == NULL)
-    return invalid ("atena_number: missing", error), 0;
+    return mado_store_invalid ("atena_number: missing", error), 0;
   /* The row lock orders two changes of one person from any process. */
   p_text (&p, entry->atena_number);
   result = query (self, "SELECT history_number FROM persons WHERE atena_number = $1 FOR UPDATE", &p,
@@ -560,7 +524,7 @@ record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError *
     current = value_int (result, 0, 0);
   g_clear_pointer (&result, PQclear);
   if (current >= G_MAXINT32)
-    return invalid ("history_number: the history is full", error), 0;
+    return mado_store_invalid ("history_number: the history is full", error), 0;
   next = (guint)current + 1;
 
   /* Through the JSON form: the store's number in, then the model's strict check. */
@@ -577,7 +541,7 @@ record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError *
   p = (Params){ 0 };
   p_text (&p, checked->atena_number);
   p_text (&p, checked->person->household_number);
-  p_text (&p, json_text (person, "status"));
+  p_text (&p, mado_store_json_text (person, "status"));
   p_int (&p, checked->person->head ? 1 : 0);
   p_text (&p, checked->person->juminhyo_code);
   p_int (&p, next);
@@ -595,10 +559,10 @@ record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError *
   p = (Params){ 0 };
   p_text (&p, checked->atena_number);
   p_int (&p, next);
-  p_text (&p, json_text (object, "reason"));
-  p_text (&p, json_text (object, "moved_on"));
-  p_text (&p, json_text (object, "notified_on"));
-  p_text (&p, json_text (object, "processed_on"));
+  p_text (&p, mado_store_json_text (object, "reason"));
+  p_text (&p, mado_store_json_text (object, "moved_on"));
+  p_text (&p, mado_store_json_text (object, "notified_on"));
+  p_text (&p, mado_store_json_text (object, "processed_on"));
   p_text (&p, entry_json);
   if (!exec (self,
              "INSERT INTO person_history (atena_number, history_number, reason, moved_on, "
@@ -635,7 +599,7 @@ person_json_locked (MadoPgStore *self, const char *atena_number, gboolean for_sh
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
-    return not_found ("person", error), NULL;
+    return mado_store_not_found ("person", error), NULL;
   return g_strdup (value (result, 0, 0));
 }
 
@@ -650,7 +614,7 @@ pg_get_person (MadoRegistryStore *store, const char *atena_number, GError **erro
   unlock (self);
   if (json == NULL)
     return NULL;
-  return person_from_json_text (json, error);
+  return mado_store_person_from_json_text (json, error);
 }
 
 static GPtrArray *
@@ -716,7 +680,7 @@ pg_read_kojin_bango (MadoRegistryStore *store, const char *atena_number, const c
 
   *kojin_bango = NULL;
   if (*who == '\0' || *why == '\0')
-    return invalid ("who and why are required to read a 個人番号", error);
+    return mado_store_invalid ("who and why are required to read a 個人番号", error);
   if (!tx_begin (self, error))
     return FALSE;
   ok = read_kojin_bango_locked (self, atena_number, who, why, at, kojin_bango, error);
@@ -771,11 +735,11 @@ pg_put_household (MadoRegistryStore *store, const MadoHousehold *household, GErr
   gboolean ok;
 
   if (household->household_number == NULL)
-    return invalid ("household_number: missing", error);
+    return mado_store_invalid ("household_number: missing", error);
   if (!mado_atena_number_check (household->household_number, error))
     return FALSE;
   if (household->address == NULL)
-    return invalid ("address: missing", error);
+    return mado_store_invalid ("address: missing", error);
   if (household->members != NULL && household->members->len > 0
       && !mado_household_validate (household, error))
     return FALSE;
@@ -808,7 +772,7 @@ get_household_locked (MadoPgStore *self, const char *household_number, GError **
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
-    return not_found ("household", error), NULL;
+    return mado_store_not_found ("household", error), NULL;
   household->household_number = g_strdup (household_number);
   household->address = mado_address_new_from_data (value (result, 0, 0), -1, error);
   if (household->address == NULL)
@@ -825,7 +789,7 @@ get_household_locked (MadoPgStore *self, const char *household_number, GError **
     return NULL;
   for (int row = 0; row < PQntuples (result); row++)
     {
-      MadoPerson *person = person_from_json_text (value (result, row, 0), error);
+      MadoPerson *person = mado_store_person_from_json_text (value (result, row, 0), error);
       if (person == NULL)
         return NULL;
       g_ptr_array_add (household->members, person);
@@ -918,32 +882,6 @@ pg_list_blocks (MadoRegistryStore *store, const char *atena_number, const char *
 
 /* ---- card links ------------------------------------------------------------------------- */
 
-/* The serial's big-endian magnitude: leading zero bytes dropped (DESIGN.md). */
-static GBytes *
-serial_magnitude (GBytes *serial)
-{
-  gsize length;
-  const guint8 *data = g_bytes_get_data (serial, &length);
-  gsize skip = 0;
-
-  while (skip + 1 < length && data[skip] == 0)
-    skip++;
-  return g_bytes_new_from_bytes (serial, skip, length - skip);
-}
-
-static char *
-card_link_hash (GBytes *key_identifier, GBytes *magnitude)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize length;
-  const guint8 *data = g_bytes_get_data (key_identifier, &length);
-
-  g_checksum_update (checksum, data, (gssize)length);
-  data = g_bytes_get_data (magnitude, &length);
-  g_checksum_update (checksum, data, (gssize)length);
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
 static gboolean
 link_card_locked (MadoPgStore *self, GBytes *key_identifier, GBytes *magnitude,
                   const char *atena_number, gint64 at, GError **error)
@@ -977,7 +915,7 @@ link_card_locked (MadoPgStore *self, GBytes *key_identifier, GBytes *magnitude,
              error))
     return FALSE;
 
-  hash = card_link_hash (key_identifier, magnitude);
+  hash = mado_store_card_link_hash (key_identifier, magnitude);
   p = (Params){ 0 };
   p_bytes (&p, key_identifier);
   p_bytes (&p, magnitude);
@@ -999,8 +937,8 @@ pg_link_card (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial,
   gboolean ok;
 
   if (g_bytes_get_size (key_identifier) == 0 || g_bytes_get_size (serial) == 0)
-    return invalid ("card link: empty key identifier or serial", error);
-  magnitude = serial_magnitude (serial);
+    return mado_store_invalid ("card link: empty key identifier or serial", error);
+  magnitude = mado_store_serial_magnitude (serial);
   if (!tx_begin (self, error))
     return FALSE;
   ok = link_card_locked (self, key_identifier, magnitude, atena_number, at, error);
@@ -1011,7 +949,7 @@ static char *
 pg_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial, GError **error)
 {
   MadoPgStore *self = MADO_PG_STORE (store);
-  g_autoptr (GBytes) magnitude = serial_magnitude (serial);
+  g_autoptr (GBytes) magnitude = mado_store_serial_magnitude (serial);
   g_autoptr (PGresult) result = NULL;
   Params p = { 0 };
 
@@ -1025,17 +963,11 @@ pg_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *ser
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
-    return not_found ("card link", error), NULL;
+    return mado_store_not_found ("card link", error), NULL;
   return g_strdup (value (result, 0, 0));
 }
 
 /* ---- queue tickets ---------------------------------------------------------------------- */
-
-static gboolean
-category_is_valid (const char *category)
-{
-  return category != NULL && category[0] >= 'A' && category[0] <= 'Z' && category[1] == '\0';
-}
 
 static gboolean
 pg_set_ticket_range (MadoRegistryStore *store, const char *category, guint first, guint last,
@@ -1045,10 +977,10 @@ pg_set_ticket_range (MadoRegistryStore *store, const char *category, guint first
   Params p = { 0 };
   gboolean ok;
 
-  if (!category_is_valid (category))
-    return invalid ("category: not one letter A–Z", error);
+  if (!mado_store_category_is_valid (category))
+    return mado_store_invalid ("category: not one letter A–Z", error);
   if (first < 1 || first > last || last > 9999)
-    return invalid ("range: not 1 ≤ first ≤ last ≤ 9999", error);
+    return mado_store_invalid ("range: not 1 ≤ first ≤ last ≤ 9999", error);
   p_text (&p, category);
   p_int (&p, first);
   p_int (&p, last);
@@ -1060,14 +992,6 @@ pg_set_ticket_range (MadoRegistryStore *store, const char *category, guint first
              "first_number = EXCLUDED.first_number, last_number = EXCLUDED.last_number",
              &p, "writing the ticket range", error);
   return tx_end (self, ok, error);
-}
-
-static char *
-ticket_day (const MadoQueueTicket *ticket, GError **error)
-{
-  if (ticket->issued_at == NULL || strlen (ticket->issued_at) < 10)
-    return invalid ("issued_at: missing", error), NULL;
-  return g_strndup (ticket->issued_at, 10);
 }
 
 static gboolean
@@ -1106,7 +1030,7 @@ issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) != 1)
-    return invalid ("no number", error);
+    return mado_store_invalid ("no number", error);
   number = value_int (result, 0, 0);
   g_clear_pointer (&result, PQclear);
   if (number > last)
@@ -1126,7 +1050,7 @@ issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day
   p_text (&p, day);
   p_text (&p, ticket->category);
   p_int (&p, number);
-  p_text (&p, json_text (json_node_get_object (node), "status"));
+  p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
   p_text (&p, json);
   return exec (self,
                "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json) "
@@ -1141,9 +1065,9 @@ pg_issue_ticket (MadoRegistryStore *store, MadoQueueTicket *ticket, GError **err
   g_autofree char *day = NULL;
   gboolean ok;
 
-  if (!category_is_valid (ticket->category))
-    return invalid ("category: not one letter A–Z", error);
-  day = ticket_day (ticket, error);
+  if (!mado_store_category_is_valid (ticket->category))
+    return mado_store_invalid ("category: not one letter A–Z", error);
+  day = mado_store_ticket_day (ticket, error);
   if (day == NULL)
     return FALSE;
   if (!tx_begin (self, error))
@@ -1170,7 +1094,7 @@ pg_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **error)
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
-    return not_found ("ticket", error), NULL;
+    return mado_store_not_found ("ticket", error), NULL;
   return mado_queue_ticket_new_from_data (value (result, 0, 0), -1, error);
 }
 
@@ -1189,7 +1113,7 @@ update_ticket_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const ch
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
-    return not_found ("ticket", error);
+    return mado_store_not_found ("ticket", error);
   if (g_strcmp0 (value (result, 0, 0), day) != 0
       || g_strcmp0 (value (result, 0, 1), ticket->category) != 0
       || value_int (result, 0, 2) != (gint64)ticket->number)
@@ -1200,7 +1124,7 @@ update_ticket_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const ch
     }
   p = (Params){ 0 };
   p_text (&p, ticket->ticket_id);
-  p_text (&p, json_text (json_node_get_object (node), "status"));
+  p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
   p_text (&p, json);
   return exec (self, "UPDATE tickets SET status = $2, ticket_json = $3 WHERE ticket_id = $1", &p,
                "writing the ticket", error);
@@ -1215,7 +1139,7 @@ pg_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GErro
 
   if (!mado_queue_ticket_validate (ticket, error))
     return FALSE;
-  day = ticket_day (ticket, error);
+  day = mado_store_ticket_day (ticket, error);
   if (day == NULL)
     return FALSE;
   if (!tx_begin (self, error))
@@ -1227,19 +1151,6 @@ pg_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GErro
 /* ---- certificate issuances -------------------------------------------------------------- */
 
 static gboolean
-prefix_is_valid (const char *prefix)
-{
-  gsize length = strlen (prefix);
-
-  if (length == 0 || length > 32 - 7) /* room for "-NNNNNN" in a QR id of 32 */
-    return FALSE;
-  for (const char *p = prefix; *p != '\0'; p++)
-    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 write_issuance (MadoPgStore *self, const MadoIssuance *issuance, gint64 serial, gboolean insert,
                 GError **error)
 {
@@ -1248,7 +1159,7 @@ write_issuance (MadoPgStore *self, const MadoIssuance *issuance, gint64 serial, 
   Params p = { 0 };
 
   p_text (&p, issuance->issue_number);
-  p_text (&p, json_text (json_node_get_object (node), "status"));
+  p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
   p_text (&p, issuance->requester);
   p_int (&p, issuance->fee);
   p_text (&p, json);
@@ -1283,7 +1194,7 @@ reserve_locked (MadoPgStore *self, const MadoIssuance *request, const char *pref
       if (result == NULL)
         return FALSE;
       if (PQntuples (result) != 1)
-        return invalid ("no issue counter", error);
+        return mado_store_invalid ("no issue counter", error);
       serial = value_int (result, 0, 0);
       number = g_strdup_printf ("%s-%06" G_GINT64_FORMAT, prefix, serial);
 
@@ -1312,10 +1223,10 @@ pg_reserve_issuances (MadoRegistryStore *store, const MadoIssuance *request, con
       = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_free);
   gboolean ok;
 
-  if (!prefix_is_valid (prefix))
-    return invalid ("prefix: not 1–25 of A–Z 0–9 -", error), NULL;
+  if (!mado_store_prefix_is_valid (prefix))
+    return mado_store_invalid ("prefix: not 1–25 of A–Z 0–9 -", error), NULL;
   if (request->copies < 1 || request->copies > 99)
-    return invalid ("copies: not 1–99", error), NULL;
+    return mado_store_invalid ("copies: not 1–99", error), NULL;
   if (!tx_begin (self, error))
     return NULL;
   ok = reserve_locked (self, request, prefix, issuances, error);
@@ -1339,7 +1250,7 @@ issuance_locked (MadoPgStore *self, const char *issue_number, gboolean for_updat
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
-    return not_found ("issuance", error), NULL;
+    return mado_store_not_found ("issuance", error), NULL;
   return mado_issuance_new_from_data (value (result, 0, 0), -1, error);
 }
 
@@ -1386,7 +1297,7 @@ pg_void_issuance (MadoRegistryStore *store, const char *issue_number, const char
                   MadoVoidReason reason, GError **error)
 {
   if (reason == MADO_VOID_REASON_NONE)
-    return invalid ("void_reason: missing", error);
+    return mado_store_invalid ("void_reason: missing", error);
   return finish_issuance (MADO_PG_STORE (store), issue_number, at, reason, error);
 }
 

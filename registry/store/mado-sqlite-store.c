@@ -4,6 +4,7 @@
  * transaction). Objects are stored as their model JSON plus the columns that are queried.
  */
 #include "mado-sqlite-store.h"
+#include "mado-store-common.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -246,13 +247,6 @@ column_text (sqlite3_stmt *stmt, int column)
   return (const char *)sqlite3_column_text (stmt, column);
 }
 
-static gboolean
-not_found (const char *what, GError **error)
-{
-  g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND, "no such %s", what);
-  return FALSE;
-}
-
 static void
 lock (MadoSqliteStore *self)
 {
@@ -307,27 +301,6 @@ tx_end (MadoSqliteStore *self, gboolean ok, GError **error)
     }
   unlock (self);
   return ok;
-}
-
-/* The text of member @name of a JSON object: a string, or the `date` of a qualified date. */
-static const char *
-json_text (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return json_text (json_node_get_object (node), "date");
-  return NULL;
-}
-
-static gboolean
-invalid (const char *message, GError **error)
-{
-  g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID, message);
-  return FALSE;
 }
 
 /* ---- open and migrate ------------------------------------------------------------------- */
@@ -457,15 +430,6 @@ sqlite_run_in_transaction (MadoRegistryStore *store, MadoRegistryStoreTxFunc fun
 
 /* ---- persons and history ---------------------------------------------------------------- */
 
-static MadoPerson *
-person_from_json_text (const char *text, GError **error)
-{
-  MadoPerson *person = mado_person_new_from_data (text, -1, error);
-  if (person != NULL)
-    g_clear_pointer (&person->kojin_bango, g_free); /* only read_kojin_bango() gives it */
-  return person;
-}
-
 static guint
 record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GError **error)
 {
@@ -481,7 +445,7 @@ record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GErr
   int row;
 
   if (entry->atena_number == NULL)
-    return invalid ("atena_number: missing", error), 0;
+    return mado_store_invalid ("atena_number: missing", error), 0;
   stmt = prepare (self, "SELECT history_number FROM persons WHERE atena_number = ?1", error);
   if (stmt == NULL)
     return 0;
@@ -493,7 +457,7 @@ record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GErr
     current = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (current >= G_MAXINT32)
-    return invalid ("history_number: the history is full", error), 0;
+    return mado_store_invalid ("history_number: the history is full", error), 0;
   next = (guint)current + 1;
 
   /* Through the JSON form: the store's number in, then the model's strict check. */
@@ -519,7 +483,7 @@ record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GErr
     return 0;
   bind_text (stmt, 1, checked->atena_number);
   bind_text (stmt, 2, checked->person->household_number);
-  bind_text (stmt, 3, json_text (person, "status"));
+  bind_text (stmt, 3, mado_store_json_text (person, "status"));
   sqlite3_bind_int (stmt, 4, checked->person->head ? 1 : 0);
   bind_text (stmt, 5, checked->person->juminhyo_code);
   sqlite3_bind_int64 (stmt, 6, next);
@@ -536,10 +500,10 @@ record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GErr
     return 0;
   bind_text (stmt, 1, checked->atena_number);
   sqlite3_bind_int64 (stmt, 2, next);
-  bind_text (stmt, 3, json_text (object, "reason"));
-  bind_text (stmt, 4, json_text (object, "moved_on"));
-  bind_text (stmt, 5, json_text (object, "notified_on"));
-  bind_text (stmt, 6, json_text (object, "processed_on"));
+  bind_text (stmt, 3, mado_store_json_text (object, "reason"));
+  bind_text (stmt, 4, mado_store_json_text (object, "moved_on"));
+  bind_text (stmt, 5, mado_store_json_text (object, "notified_on"));
+  bind_text (stmt, 6, mado_store_json_text (object, "processed_on"));
   bind_text (stmt, 7, entry_json);
   if (!step_done (self, stmt, "writing the history", error))
     return 0;
@@ -573,7 +537,7 @@ person_json_locked (MadoSqliteStore *self, const char *atena_number, GError **er
   if (row < 0)
     return NULL;
   if (row == 0)
-    return not_found ("person", error), NULL;
+    return mado_store_not_found ("person", error), NULL;
   return g_strdup (column_text (stmt, 0));
 }
 
@@ -588,7 +552,7 @@ sqlite_get_person (MadoRegistryStore *store, const char *atena_number, GError **
   unlock (self);
   if (json == NULL)
     return NULL;
-  return person_from_json_text (json, error);
+  return mado_store_person_from_json_text (json, error);
 }
 
 static GPtrArray *
@@ -668,7 +632,7 @@ sqlite_read_kojin_bango (MadoRegistryStore *store, const char *atena_number, con
 
   *kojin_bango = NULL;
   if (*who == '\0' || *why == '\0')
-    return invalid ("who and why are required to read a 個人番号", error);
+    return mado_store_invalid ("who and why are required to read a 個人番号", error);
   if (!tx_begin (self, error))
     return FALSE;
   ok = read_kojin_bango_locked (self, atena_number, who, why, at, kojin_bango, error);
@@ -732,11 +696,11 @@ sqlite_put_household (MadoRegistryStore *store, const MadoHousehold *household, 
   gboolean ok;
 
   if (household->household_number == NULL)
-    return invalid ("household_number: missing", error);
+    return mado_store_invalid ("household_number: missing", error);
   if (!mado_atena_number_check (household->household_number, error))
     return FALSE;
   if (household->address == NULL)
-    return invalid ("address: missing", error);
+    return mado_store_invalid ("address: missing", error);
   if (household->members != NULL && household->members->len > 0
       && !mado_household_validate (household, error))
     return FALSE;
@@ -777,7 +741,7 @@ get_household_locked (MadoSqliteStore *self, const char *household_number, GErro
   if (row < 0)
     return NULL;
   if (row == 0)
-    return not_found ("household", error), NULL;
+    return mado_store_not_found ("household", error), NULL;
   household->household_number = g_strdup (household_number);
   household->address = mado_address_new_from_data (column_text (stmt, 0), -1, error);
   if (household->address == NULL)
@@ -798,7 +762,7 @@ get_household_locked (MadoSqliteStore *self, const char *household_number, GErro
       MadoPerson *person;
       if (row < 0)
         return NULL;
-      person = person_from_json_text (column_text (stmt, 0), error);
+      person = mado_store_person_from_json_text (column_text (stmt, 0), error);
       if (person == NULL)
         return NULL;
       g_ptr_array_add (household->members, person);
@@ -895,32 +859,6 @@ sqlite_list_blocks (MadoRegistryStore *store, const char *atena_number,
 
 /* ---- card links ------------------------------------------------------------------------- */
 
-/* The serial's big-endian magnitude: leading zero bytes dropped (DESIGN.md). */
-static GBytes *
-serial_magnitude (GBytes *serial)
-{
-  gsize length;
-  const guint8 *data = g_bytes_get_data (serial, &length);
-  gsize skip = 0;
-
-  while (skip + 1 < length && data[skip] == 0)
-    skip++;
-  return g_bytes_new_from_bytes (serial, skip, length - skip);
-}
-
-static char *
-card_link_hash (GBytes *key_identifier, GBytes *magnitude)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize length;
-  const guint8 *data = g_bytes_get_data (key_identifier, &length);
-
-  g_checksum_update (checksum, data, (gssize)length);
-  data = g_bytes_get_data (magnitude, &length);
-  g_checksum_update (checksum, data, (gssize)length);
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
 static void
 bind_bytes (sqlite3_stmt *stmt, int index, GBytes *bytes)
 {
@@ -966,7 +904,7 @@ link_card_locked (MadoSqliteStore *self, GBytes *key_identifier, GBytes *magnitu
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  hash = card_link_hash (key_identifier, magnitude);
+  hash = mado_store_card_link_hash (key_identifier, magnitude);
   stmt = prepare (self,
                   "INSERT INTO card_links (key_identifier, serial, link_hash, atena_number, "
                   "linked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -990,8 +928,8 @@ sqlite_link_card (MadoRegistryStore *store, GBytes *key_identifier, GBytes *seri
   gboolean ok;
 
   if (g_bytes_get_size (key_identifier) == 0 || g_bytes_get_size (serial) == 0)
-    return invalid ("card link: empty key identifier or serial", error);
-  magnitude = serial_magnitude (serial);
+    return mado_store_invalid ("card link: empty key identifier or serial", error);
+  magnitude = mado_store_serial_magnitude (serial);
   if (!tx_begin (self, error))
     return FALSE;
   ok = link_card_locked (self, key_identifier, magnitude, atena_number, at, error);
@@ -1003,7 +941,7 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
                        GError **error)
 {
   MadoSqliteStore *self = MADO_SQLITE_STORE (store);
-  g_autoptr (GBytes) magnitude = serial_magnitude (serial);
+  g_autoptr (GBytes) magnitude = mado_store_serial_magnitude (serial);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   char *atena_number = NULL;
   int row;
@@ -1019,7 +957,7 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
       if (row > 0)
         atena_number = g_strdup (column_text (stmt, 0));
       else if (row == 0)
-        not_found ("card link", error);
+        mado_store_not_found ("card link", error);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   unlock (self);
@@ -1029,12 +967,6 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
 /* ---- queue tickets ---------------------------------------------------------------------- */
 
 static gboolean
-category_is_valid (const char *category)
-{
-  return category != NULL && category[0] >= 'A' && category[0] <= 'Z' && category[1] == '\0';
-}
-
-static gboolean
 sqlite_set_ticket_range (MadoRegistryStore *store, const char *category, guint first, guint last,
                          GError **error)
 {
@@ -1042,10 +974,10 @@ sqlite_set_ticket_range (MadoRegistryStore *store, const char *category, guint f
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean ok;
 
-  if (!category_is_valid (category))
-    return invalid ("category: not one letter A–Z", error);
+  if (!mado_store_category_is_valid (category))
+    return mado_store_invalid ("category: not one letter A–Z", error);
   if (first < 1 || first > last || last > 9999)
-    return invalid ("range: not 1 ≤ first ≤ last ≤ 9999", error);
+    return mado_store_invalid ("range: not 1 ≤ first ≤ last ≤ 9999", error);
   if (!tx_begin (self, error))
     return FALSE;
   stmt = prepare (self,
@@ -1063,14 +995,6 @@ sqlite_set_ticket_range (MadoRegistryStore *store, const char *category, guint f
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   return tx_end (self, ok, error);
-}
-
-static char *
-ticket_day (const MadoQueueTicket *ticket, GError **error)
-{
-  if (ticket->issued_at == NULL || strlen (ticket->issued_at) < 10)
-    return invalid ("issued_at: missing", error), NULL;
-  return g_strndup (ticket->issued_at, 10);
 }
 
 static gboolean
@@ -1109,7 +1033,7 @@ issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char 
   bind_text (stmt, 2, ticket->category);
   sqlite3_bind_int64 (stmt, 3, first);
   if (step_row (self, stmt, "numbering the ticket", error) <= 0)
-    return error == NULL || *error != NULL ? FALSE : invalid ("no number", error);
+    return error == NULL || *error != NULL ? FALSE : mado_store_invalid ("no number", error);
   number = sqlite3_column_int64 (stmt, 0);
   if (!step_done (self, stmt, "numbering the ticket", error))
     return FALSE;
@@ -1136,7 +1060,7 @@ issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char 
   bind_text (stmt, 2, day);
   bind_text (stmt, 3, ticket->category);
   sqlite3_bind_int64 (stmt, 4, number);
-  bind_text (stmt, 5, json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 5, mado_store_json_text (json_node_get_object (node), "status"));
   bind_text (stmt, 6, json);
   return step_done (self, stmt, "writing the ticket", error);
 }
@@ -1148,9 +1072,9 @@ sqlite_issue_ticket (MadoRegistryStore *store, MadoQueueTicket *ticket, GError *
   g_autofree char *day = NULL;
   gboolean ok;
 
-  if (!category_is_valid (ticket->category))
-    return invalid ("category: not one letter A–Z", error);
-  day = ticket_day (ticket, error);
+  if (!mado_store_category_is_valid (ticket->category))
+    return mado_store_invalid ("category: not one letter A–Z", error);
+  day = mado_store_ticket_day (ticket, error);
   if (day == NULL)
     return FALSE;
   if (!tx_begin (self, error))
@@ -1179,7 +1103,7 @@ sqlite_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **err
       if (row > 0)
         json = g_strdup (column_text (stmt, 0));
       else if (row == 0)
-        not_found ("ticket", error);
+        mado_store_not_found ("ticket", error);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   unlock (self);
@@ -1203,7 +1127,7 @@ update_ticket_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, cons
   bind_text (stmt, 1, ticket->ticket_id);
   row = step_row (self, stmt, "reading the ticket", error);
   if (row <= 0)
-    return row < 0 ? FALSE : not_found ("ticket", error);
+    return row < 0 ? FALSE : mado_store_not_found ("ticket", error);
   if (g_strcmp0 (column_text (stmt, 0), day) != 0
       || g_strcmp0 (column_text (stmt, 1), ticket->category) != 0
       || sqlite3_column_int64 (stmt, 2) != (gint64)ticket->number)
@@ -1218,7 +1142,7 @@ update_ticket_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, cons
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, ticket->ticket_id);
-  bind_text (stmt, 2, json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 2, mado_store_json_text (json_node_get_object (node), "status"));
   bind_text (stmt, 3, json);
   return step_done (self, stmt, "writing the ticket", error);
 }
@@ -1232,7 +1156,7 @@ sqlite_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, G
 
   if (!mado_queue_ticket_validate (ticket, error))
     return FALSE;
-  day = ticket_day (ticket, error);
+  day = mado_store_ticket_day (ticket, error);
   if (day == NULL)
     return FALSE;
   if (!tx_begin (self, error))
@@ -1242,19 +1166,6 @@ sqlite_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, G
 }
 
 /* ---- certificate issuances -------------------------------------------------------------- */
-
-static gboolean
-prefix_is_valid (const char *prefix)
-{
-  gsize length = strlen (prefix);
-
-  if (length == 0 || length > 32 - 7) /* room for "-NNNNNN" in a QR id of 32 */
-    return FALSE;
-  for (const char *p = prefix; *p != '\0'; p++)
-    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
-      return FALSE;
-  return TRUE;
-}
 
 static gboolean
 write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 serial, gboolean insert,
@@ -1277,7 +1188,7 @@ write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 seri
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, issuance->issue_number);
-  bind_text (stmt, 2, json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 2, mado_store_json_text (json_node_get_object (node), "status"));
   bind_text (stmt, 3, issuance->requester);
   sqlite3_bind_int64 (stmt, 4, issuance->fee);
   bind_text (stmt, 5, json);
@@ -1306,7 +1217,8 @@ reserve_locked (MadoSqliteStore *self, const MadoIssuance *request, const char *
       if (stmt == NULL)
         return FALSE;
       if (step_row (self, stmt, "numbering the issuance", error) <= 0)
-        return error == NULL || *error != NULL ? FALSE : invalid ("no issue counter", error);
+        return error == NULL || *error != NULL ? FALSE
+                                               : mado_store_invalid ("no issue counter", error);
       serial = sqlite3_column_int64 (stmt, 0);
       if (!step_done (self, stmt, "numbering the issuance", error))
         return FALSE;
@@ -1337,10 +1249,10 @@ sqlite_reserve_issuances (MadoRegistryStore *store, const MadoIssuance *request,
       = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_free);
   gboolean ok;
 
-  if (!prefix_is_valid (prefix))
-    return invalid ("prefix: not 1–25 of A–Z 0–9 -", error), NULL;
+  if (!mado_store_prefix_is_valid (prefix))
+    return mado_store_invalid ("prefix: not 1–25 of A–Z 0–9 -", error), NULL;
   if (request->copies < 1 || request->copies > 99)
-    return invalid ("copies: not 1–99", error), NULL;
+    return mado_store_invalid ("copies: not 1–99", error), NULL;
   if (!tx_begin (self, error))
     return NULL;
   ok = reserve_locked (self, request, prefix, issuances, error);
@@ -1361,7 +1273,7 @@ issuance_locked (MadoSqliteStore *self, const char *issue_number, GError **error
   bind_text (stmt, 1, issue_number);
   row = step_row (self, stmt, "reading the issuance", error);
   if (row <= 0)
-    return row < 0 ? NULL : (not_found ("issuance", error), NULL);
+    return row < 0 ? NULL : (mado_store_not_found ("issuance", error), NULL);
   return mado_issuance_new_from_data (column_text (stmt, 0), -1, error);
 }
 
@@ -1410,7 +1322,7 @@ sqlite_void_issuance (MadoRegistryStore *store, const char *issue_number, const 
                       MadoVoidReason reason, GError **error)
 {
   if (reason == MADO_VOID_REASON_NONE)
-    return invalid ("void_reason: missing", error);
+    return mado_store_invalid ("void_reason: missing", error);
   return finish_issuance (MADO_SQLITE_STORE (store), issue_number, at, reason, error);
 }
 
