@@ -158,10 +158,12 @@ value = FORMAT:UTF8,UTF8String:公的個人認証サービス
 EOF
 }
 
-# ca_init NAME — an `openssl ca` database under $out/ca/NAME.
-ca_init ()
+# ca_db_init DIR CRL_DAYS [CRL_AKI] — an `openssl ca` database in DIR; with CRL_AKI=yes its CRLs
+# carry an authorityKeyIdentifier (roots that share one name: a verifier picks the CRL by key).
+ca_db_init ()
 {
-  local dir="$out/ca/$1"
+  local dir=$1 crl_days=$2 crl_ext=''
+  [ "${3:-}" = yes ] && crl_ext=$'crl_extensions = crl_ext\n[crl_ext]\nauthorityKeyIdentifier = keyid:always'
   mkdir -p "$dir/newcerts"
   : >"$dir/index.txt"
   echo "unique_subject = no" >"$dir/index.txt.attr"
@@ -176,12 +178,13 @@ new_certs_dir = \$dir/newcerts
 serial = \$dir/serial
 crlnumber = \$dir/crlnumber
 default_md = sha256
-default_crl_days = 30
+default_crl_days = $crl_days
 policy = policy_any
 unique_subject = no
 email_in_dn = no
 copy_extensions = none
 preserve = yes
+$crl_ext
 [policy_any]
 countryName = optional
 organizationName = optional
@@ -189,6 +192,12 @@ organizationalUnitName = optional
 localityName = optional
 commonName = optional
 EOF
+}
+
+# ca_init NAME — an `openssl ca` database under $out/ca/NAME.
+ca_init ()
+{
+  ca_db_init "$out/ca/$1" 30
 }
 
 # ca_issue CA SUBJECT KEY EXTFILE NOT_BEFORE NOT_AFTER OUT_PEM [ISSUER_PEM ISSUER_KEY]
@@ -323,37 +332,7 @@ readonly OID_OCSP_NOCHECK=1.3.6.1.5.5.7.48.1.5
 # (three roots share one name: a verifier picks the CRL by key) and a cRLNumber.
 id_ca_init ()
 {
-  local dir=$1
-  mkdir -p "$dir/newcerts"
-  : >"$dir/index.txt"
-  echo "unique_subject = no" >"$dir/index.txt.attr"
-  echo 1000 >"$dir/crlnumber"
-  cat >"$dir/ca.cnf" <<EOF
-[ca]
-default_ca = test_ca
-[test_ca]
-dir = $dir
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-default_crl_days = 7
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-copy_extensions = none
-preserve = yes
-crl_extensions = crl_ext
-[crl_ext]
-authorityKeyIdentifier = keyid:always
-[policy_any]
-countryName = optional
-organizationName = optional
-organizationalUnitName = optional
-localityName = optional
-commonName = optional
-EOF
+  ca_db_init "$1" 7 yes
 }
 
 # id_issue DBDIR SUBJECT KEY EXTFILE NOT_BEFORE NOT_AFTER OUT_DER MD [ISSUER_PEM ISSUER_KEY]
