@@ -10,6 +10,15 @@
 
 G_BEGIN_DECLS
 
+/* A serial's big-endian magnitude: no sign byte, no leading zeros (one zero byte for zero);
+ * NULL for a negative serial. */
+GBytes *mado_card_link_serial_magnitude (const ASN1_INTEGER *serial);
+/* The same for serial bytes already big-endian (leading zero bytes dropped). */
+GBytes *mado_card_link_magnitude (GBytes *serial);
+/* The hash from the pair itself (the serial's leading zero bytes are dropped first). Every
+ * card-link hash of the project — verifier, registry — comes from here. */
+char *mado_card_link_hash_parts (GBytes *key_identifier, GBytes *serial);
+
 /* The pair. Fails (NULL) when the certificate has no authority key identifier. */
 gboolean mado_card_link_get (X509 *certificate, GBytes **key_identifier, GBytes **serial);
 /* The hash, 64 lowercase hex digits; NULL without an authority key identifier. */

@@ -135,22 +135,12 @@ card_link_of (const MadoCertParsed *cert)
 {
   if (cert->authority_key_id == NULL || ASN1_STRING_length (cert->authority_key_id) <= 0)
     return NULL;
-  g_autoptr (BIGNUM) bn = ASN1_INTEGER_to_BN (cert->serial, NULL);
-  if (bn == NULL)
+  g_autoptr (GBytes) serial = mado_card_link_serial_magnitude (cert->serial);
+  if (serial == NULL)
     return NULL;
-  guint8 serial[64] = { 0 };
-  int n = BN_num_bytes (bn);
-  if (n > (int)sizeof serial)
-    return NULL;
-  if (n == 0)
-    n = 1; /* a zero serial: one zero byte */
-  else
-    BN_bn2bin (bn, serial);
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (sum, ASN1_STRING_get0_data (cert->authority_key_id),
-                     ASN1_STRING_length (cert->authority_key_id));
-  g_checksum_update (sum, serial, n);
-  return g_strdup (g_checksum_get_string (sum));
+  g_autoptr (GBytes) kid = g_bytes_new (ASN1_STRING_get0_data (cert->authority_key_id),
+                                        (gsize)ASN1_STRING_length (cert->authority_key_id));
+  return mado_card_link_hash_parts (kid, serial);
 }
 
 static void

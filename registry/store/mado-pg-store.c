@@ -7,6 +7,7 @@
  * exactly) plus the columns that are queried. Same tables as the SQLite backend.
  */
 #include "mado-pg-store.h"
+#include "mado-card-link.h"
 #include "mado-store-common.h"
 
 #include <libpq-fe.h>
@@ -915,7 +916,7 @@ link_card_locked (MadoPgStore *self, GBytes *key_identifier, GBytes *magnitude,
              error))
     return FALSE;
 
-  hash = mado_store_card_link_hash (key_identifier, magnitude);
+  hash = mado_card_link_hash_parts (key_identifier, magnitude);
   p = (Params){ 0 };
   p_bytes (&p, key_identifier);
   p_bytes (&p, magnitude);
@@ -938,7 +939,7 @@ pg_link_card (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial,
 
   if (g_bytes_get_size (key_identifier) == 0 || g_bytes_get_size (serial) == 0)
     return mado_store_invalid ("card link: empty key identifier or serial", error);
-  magnitude = mado_store_serial_magnitude (serial);
+  magnitude = mado_card_link_magnitude (serial);
   if (!tx_begin (self, error))
     return FALSE;
   ok = link_card_locked (self, key_identifier, magnitude, atena_number, at, error);
@@ -949,7 +950,7 @@ static char *
 pg_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *serial, GError **error)
 {
   MadoPgStore *self = MADO_PG_STORE (store);
-  g_autoptr (GBytes) magnitude = mado_store_serial_magnitude (serial);
+  g_autoptr (GBytes) magnitude = mado_card_link_magnitude (serial);
   g_autoptr (PGresult) result = NULL;
   Params p = { 0 };
 

@@ -4,6 +4,7 @@
  * transaction). Objects are stored as their model JSON plus the columns that are queried.
  */
 #include "mado-sqlite-store.h"
+#include "mado-card-link.h"
 #include "mado-store-common.h"
 
 #include <glib/gstdio.h>
@@ -904,7 +905,7 @@ link_card_locked (MadoSqliteStore *self, GBytes *key_identifier, GBytes *magnitu
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  hash = mado_store_card_link_hash (key_identifier, magnitude);
+  hash = mado_card_link_hash_parts (key_identifier, magnitude);
   stmt = prepare (self,
                   "INSERT INTO card_links (key_identifier, serial, link_hash, atena_number, "
                   "linked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -929,7 +930,7 @@ sqlite_link_card (MadoRegistryStore *store, GBytes *key_identifier, GBytes *seri
 
   if (g_bytes_get_size (key_identifier) == 0 || g_bytes_get_size (serial) == 0)
     return mado_store_invalid ("card link: empty key identifier or serial", error);
-  magnitude = mado_store_serial_magnitude (serial);
+  magnitude = mado_card_link_magnitude (serial);
   if (!tx_begin (self, error))
     return FALSE;
   ok = link_card_locked (self, key_identifier, magnitude, atena_number, at, error);
@@ -941,7 +942,7 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
                        GError **error)
 {
   MadoSqliteStore *self = MADO_SQLITE_STORE (store);
-  g_autoptr (GBytes) magnitude = mado_store_serial_magnitude (serial);
+  g_autoptr (GBytes) magnitude = mado_card_link_magnitude (serial);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   char *atena_number = NULL;
   int row;

@@ -25,31 +25,6 @@ mado_store_person_from_json_text (const char *text, GError **error)
   return person;
 }
 
-GBytes *
-mado_store_serial_magnitude (GBytes *serial)
-{
-  gsize length;
-  const guint8 *data = g_bytes_get_data (serial, &length);
-  gsize skip = 0;
-
-  while (skip + 1 < length && data[skip] == 0)
-    skip++;
-  return g_bytes_new_from_bytes (serial, skip, length - skip);
-}
-
-char *
-mado_store_card_link_hash (GBytes *key_identifier, GBytes *magnitude)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize length;
-  const guint8 *data = g_bytes_get_data (key_identifier, &length);
-
-  g_checksum_update (checksum, data, (gssize)length);
-  data = g_bytes_get_data (magnitude, &length);
-  g_checksum_update (checksum, data, (gssize)length);
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
 gboolean
 mado_store_not_found (const char *what, GError **error)
 {

@@ -13,10 +13,6 @@ G_BEGIN_DECLS
 const char *mado_store_json_text (JsonObject *object, const char *name);
 /* A person from its stored JSON, without the 個人番号 (only read_kojin_bango() gives it). */
 MadoPerson *mado_store_person_from_json_text (const char *text, GError **error);
-/* The serial without leading zero bytes (one byte is kept for zero). */
-GBytes *mado_store_serial_magnitude (GBytes *serial);
-/* SHA-256 of key identifier ‖ serial magnitude, lowercase hex (DESIGN.md's card link hash). */
-char *mado_store_card_link_hash (GBytes *key_identifier, GBytes *magnitude);
 /* Set MADO_REGISTRY_ERROR_NOT_FOUND / _INVALID and return FALSE. */
 gboolean mado_store_not_found (const char *what, GError **error);
 gboolean mado_store_invalid (const char *message, GError **error);
