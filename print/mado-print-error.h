@@ -38,6 +38,8 @@ typedef enum
   MADO_PRINT_ERROR_JOB_CANCELED,        /* the job was cancelled */
   MADO_PRINT_ERROR_JOB_HELD,            /* the job is held */
   MADO_PRINT_ERROR_TIMEOUT,             /* the job did not finish in time */
+  MADO_PRINT_ERROR_NOT_ISSUED, /* the registry knows no printed paper of this number and digest */
+  MADO_PRINT_ERROR_REGISTRY,   /* the registry could not be asked (mado-verify --registry) */
 } MadoPrintError;
 
 G_END_DECLS

@@ -28,6 +28,11 @@ typedef enum
   MADO_REGISTRY_ERROR_IDEMPOTENCY_STALE,    /* the record is older than the key retention */
   MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,      /* a ticket category's range is used up today */
   MADO_REGISTRY_ERROR_BACKUP,               /* the online backup failed (the copy is removed) */
+  MADO_REGISTRY_ERROR_ENROL,       /* the enrolment CA, a terminal certificate or the office key */
+  MADO_REGISTRY_ERROR_SERVE,       /* mado-registryd cannot start serving (TLS files, addresses) */
+  MADO_REGISTRY_ERROR_UNAVAILABLE, /* the database server is away or the connection broke (a
+                                    * restart): the transaction was rolled back (lost at COMMIT:
+                                    * unknown); retry it */
 } MadoRegistryError;
 
 G_END_DECLS

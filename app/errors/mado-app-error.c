@@ -12,6 +12,7 @@
 #include "mado-model-error.h"
 #include "mado-outbox-error.h"
 #include "mado-print-error.h"
+#include "mado-sync-error.h"
 
 /* The quark's name is a string GLib builds from these tokens: keep them unspaced. */
 /* clang-format off */
@@ -27,8 +28,16 @@ registry_error_quark (void)
   return g_quark_from_static_string ("mado-registry-error-quark");
 }
 
+/* Likewise registry/http's domain (MadoHttpError, registry/http/mado-http.h). */
+static GQuark
+http_error_quark (void)
+{
+  return g_quark_from_static_string ("mado-http-error-quark");
+}
+
 /* Exit codes: 0 success, 1 unknown failure, 2 usage, 3–9 app, 10–29 card, 30–39 identity,
- * 40–69 print, 70–79 model, 80–89 outbox, 90–109 registry. */
+ * 40–69 print, 70–79 model, 80–89 outbox, 90–109 registry, 110–119 sync,
+ * 120–129 the registry's HTTP server. */
 static const MadoErrorEntry catalogue[] = {
   { "app.usage", mado_app_error_quark, MADO_APP_ERROR_USAGE, 2,
     N_ ("コマンドの使い方が正しくありません"), N_ ("--help で使い方を確認してください。") },
@@ -197,6 +206,12 @@ static const MadoErrorEntry catalogue[] = {
   { "print.timeout", mado_print_error_quark, MADO_PRINT_ERROR_TIMEOUT, 61,
     N_ ("印刷が時間内に終わりませんでした"),
     N_ ("プリンターの状態を確かめてください。印刷が終わったと確認できるまで交付済みにしません。") },
+  { "print.not-issued", mado_print_error_quark, MADO_PRINT_ERROR_NOT_ISSUED, 62,
+    N_ ("発行元がこの書面を交付済みと確認できません"),
+    N_ ("無効にされた、または内容の異なる書面です。発行元の窓口に問い合わせてください。") },
+  { "print.registry", mado_print_error_quark, MADO_PRINT_ERROR_REGISTRY, 63,
+    N_ ("発行元に問い合わせできませんでした"),
+    N_ ("ネットワークと --registry の URL、--ca の証明書を確かめてください。") },
   { "model.syntax", mado_model_error_quark, MADO_MODEL_ERROR_SYNTAX, 70,
     N_ ("データが JSON として読めません"),
     N_ ("送り元のシステムに、壊れていないデータを送り直してもらってください。") },
@@ -271,6 +286,45 @@ static const MadoErrorEntry catalogue[] = {
     N_ ("受付番号の範囲を広げるか、窓口で案内してください。") },
   { "registry.backup", registry_error_quark, 13, 102, N_ ("バックアップに失敗しました"),
     N_ ("書き込み先の空きと権限を確かめてください。途中のファイルは消しました。") },
+  { "registry.enrol", registry_error_quark, 14, 103,
+    N_ ("端末の登録 (認証局・証明書・鍵) に失敗しました"),
+    N_ ("認証局のディレクトリと権限を確かめ、詳細を添えて IT 担当へ連絡してください。") },
+  { "registry.serve", registry_error_quark, 15, 104, N_ ("住民記録サービスを開始できません"),
+    N_ ("TLS の証明書と鍵、待ち受けアドレスの指定を確かめてください。") },
+  { "registry.unavailable", registry_error_quark, 16, 105,
+    N_ ("データベースサーバーとの接続が切れました"),
+    N_ ("しばらくしてからもう一度お試しください。続くときはデータベースサーバーの状態を IT "
+        "担当が確かめてください。") },
+  { "sync.network", mado_sync_error_quark, MADO_SYNC_ERROR_NETWORK, 110,
+    N_ ("住民記録システムに接続できません"),
+    N_ ("ネットワークと住民記録システムの状態を確かめてください。送信待ちの記録は消えず、つながり次"
+        "第送ります。") },
+  { "sync.tls", mado_sync_error_quark, MADO_SYNC_ERROR_TLS, 111,
+    N_ ("住民記録システムとの暗号化通信 (TLS) を確立できません"),
+    N_ ("[registry] ca の認証局と、端末の証明書 (client-certificate) が有効で登録済みか IT "
+        "担当が確かめてください。") },
+  { "sync.timeout", mado_sync_error_quark, MADO_SYNC_ERROR_TIMEOUT, 112,
+    N_ ("住民記録システムが時間内に応答しません"),
+    N_ ("しばらくしてからもう一度お試しください。送信待ちの記録は消えていません。") },
+  { "sync.protocol", mado_sync_error_quark, MADO_SYNC_ERROR_PROTOCOL, 113,
+    N_ ("住民記録システムの応答が取り決めに合いません"),
+    N_ ("[registry] url が住民記録システムを指しているか確かめ、詳細を添えて IT "
+        "担当へ連絡してください。") },
+  { "sync.rejected", mado_sync_error_quark, MADO_SYNC_ERROR_REJECTED, 114,
+    N_ ("住民記録システムが依頼を受け付けませんでした"),
+    N_ ("表示された理由を確かめてください。記録は保留として残り、職員が確認できます。") },
+  { "sync.config", mado_sync_error_quark, MADO_SYNC_ERROR_CONFIG, 115,
+    N_ ("住民記録システムへの接続設定を使えません"),
+    N_ ("[registry] の url・client-certificate・client-key・ca を docs/configuration.md "
+        "に沿って直してください。") },
+  { "sync.invalid", mado_sync_error_quark, MADO_SYNC_ERROR_INVALID, 116,
+    N_ ("送れない形の依頼です"),
+    N_ ("送り元のプログラムの不具合です。IT 担当へ連絡してください。") },
+  { "http.tls", http_error_quark, 1, 120, N_ ("TLS の証明書・鍵・CA ファイルを使えません"),
+    N_ ("ファイルのパスと権限、PEM 形式であること、鍵が証明書と対であることを確かめてください。") },
+  { "http.listen", http_error_quark, 2, 121, N_ ("指定のアドレスで待ち受けできません"),
+    N_ ("アドレスの形 (127.0.0.1:8443、[::1]:8443) "
+        "と、そのポートを別のプログラムが使っていないかを確かめてください。") },
   { NULL, NULL, 0, 0, NULL, NULL },
 };
 

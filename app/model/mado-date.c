@@ -149,7 +149,9 @@ mado_date_to_json (const MadoDate *date)
   JsonObject *o = json_object_new ();
   json_object_set_member (o, "date", value);
   json_object_set_string_member (o, "qualifier", date->qualifier);
-  return json_node_init_object (json_node_alloc (), o);
+  JsonNode *node = json_node_init_object (json_node_alloc (), o);
+  json_object_unref (o); /* the node took its own reference */
+  return node;
 }
 
 static gboolean

@@ -410,7 +410,9 @@ write_field (const MadoModelField *f, gconstpointer object)
             else
               json_array_add_string_element (out, item);
           }
-        return json_node_init_array (json_node_alloc (), out);
+        JsonNode *array_node = json_node_init_array (json_node_alloc (), out);
+        json_array_unref (out); /* the node took its own reference */
+        return array_node;
       }
     default:
       {
@@ -430,7 +432,9 @@ mado_model_object_to_json (const MadoModelSchema *schema, gconstpointer object)
       if (member != NULL)
         json_object_set_member (o, schema->fields[i].name, member);
     }
-  return json_node_init_object (json_node_alloc (), o);
+  JsonNode *node = json_node_init_object (json_node_alloc (), o);
+  json_object_unref (o); /* the node took its own reference */
+  return node;
 }
 
 gboolean

@@ -22,7 +22,7 @@ struct _MadoOutbox
   int schema_version;
 };
 
-static const char STALE_REASON[] = "stale: older than the registry keeps idempotency keys";
+static const char STALE_REASON[] = MADO_OUTBOX_STALE_REASON;
 
 /* Each step migrates version i to i + 1. v1 is the first layout; v2 adds the key id (a record
  * sealed with another key is told from an altered one) and the time a record was set aside. */
@@ -670,6 +670,48 @@ mado_outbox_set_aside (MadoOutbox *outbox, gint64 id, gint64 now, const char *re
   sqlite3_bind_int64 (stmt, 2, now);
   sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_TRANSIENT);
   return update_and_commit (outbox, stmt, error);
+}
+
+MadoOutboxRecord *
+mado_outbox_retry (MadoOutbox *outbox, gint64 id, gint64 now, GError **error)
+{
+  g_return_val_if_fail (outbox != NULL, NULL);
+
+  if (!exec (outbox, "BEGIN IMMEDIATE", error))
+    return NULL;
+  g_autoptr (MadoOutboxRecord) record = mado_outbox_get (outbox, id, error);
+  if (record == NULL)
+    {
+      rollback (outbox);
+      return NULL;
+    }
+  if (record->created_at <= now - MADO_OUTBOX_STALE_AFTER)
+    {
+      g_set_error (error, MADO_OUTBOX_ERROR, MADO_OUTBOX_ERROR_STATE,
+                   "outbox record %" G_GINT64_FORMAT
+                   " is stale (older than the registry keeps idempotency keys): never re-sent",
+                   id);
+      rollback (outbox);
+      return NULL;
+    }
+  g_autoptr (sqlite3_stmt) stmt
+      = prepare (outbox,
+                 "UPDATE records SET state = 0, set_aside_at = NULL, next_attempt_at = ?2"
+                 " WHERE id = ?1",
+                 error);
+  if (stmt == NULL)
+    {
+      rollback (outbox);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (!update_and_commit (outbox, stmt, error))
+    return NULL;
+  record->state = MADO_OUTBOX_STATE_PENDING;
+  record->set_aside_at = 0;
+  record->next_attempt_at = now;
+  return g_steal_pointer (&record);
 }
 
 char *

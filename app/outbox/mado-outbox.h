@@ -28,6 +28,8 @@ G_BEGIN_DECLS
 /* The registry keeps idempotency keys at least 30 days and refuses older records as stale; a
  * record older than this (29 days: a day's margin for clocks) is set aside, never re-sent. */
 #define MADO_OUTBOX_STALE_AFTER (29 * 24 * 3600)
+/* The reason a stale record is set aside with. */
+#define MADO_OUTBOX_STALE_REASON "stale: older than the registry keeps idempotency keys"
 /* The largest payload accepted (bytes of JSON). */
 #define MADO_OUTBOX_PAYLOAD_MAX (1024 * 1024)
 
@@ -95,6 +97,12 @@ gboolean mado_outbox_mark_failed (MadoOutbox *outbox, gint64 id, gint64 now, con
  * personal): kept, with its payload, for a clerk; never due again. */
 gboolean mado_outbox_set_aside (MadoOutbox *outbox, gint64 id, gint64 now, const char *reason,
                                 GError **error);
+
+/* A clerk's retry of record @id at @now: a pending record (backing off) becomes due at @now; a
+ * set-aside record becomes pending again, due at @now, unless it is stale (created
+ * MADO_OUTBOX_STALE_AFTER or more before @now: MADO_OUTBOX_ERROR_STATE, for the registry would
+ * refuse it). Attempts and the last reason are kept. The record is returned as it now is. */
+MadoOutboxRecord *mado_outbox_retry (MadoOutbox *outbox, gint64 id, gint64 now, GError **error);
 
 /* Every record, by id; payloads never. */
 GPtrArray *mado_outbox_list (MadoOutbox *outbox, GError **error);

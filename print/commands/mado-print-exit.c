@@ -35,6 +35,8 @@ static const struct
   { MADO_PRINT_ERROR_JOB_CANCELED, "print.job-canceled", 59 },
   { MADO_PRINT_ERROR_JOB_HELD, "print.job-held", 60 },
   { MADO_PRINT_ERROR_TIMEOUT, "print.timeout", 61 },
+  { MADO_PRINT_ERROR_NOT_ISSUED, "print.not-issued", 62 },
+  { MADO_PRINT_ERROR_REGISTRY, "print.registry", 63 },
 };
 
 int

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * mado-verify — is this paper (PDF, PNG, JPEG) what its QR codes vouch for?
  *
- *   mado-verify [--key PUB.pem]... [--json] FILE
+ *   mado-verify [--key PUB.pem]... [--registry URL [--ca CA.pem]] [--json] FILE
  *
  * Exit 0 only when every Madoguchi QR code verifies and, for a PDF, the content it carries has
  * the digest they vouch for; otherwise the exit code of the error catalogue (docs/errors.md):
  * print.tampered, print.unknown-signer, print.no-qr, print.pdf. docs/documents.md, "Verifying a
- * paper".
+ * paper". With --registry, each QR's 発行番号 and digest are also looked up on the registry's
+ * public listener (GET /v1/public/issuances/{n}?digest=…, docs/api.md): the paper is valid only
+ * when the registry says that copy was printed (not voided) with that digest —
+ * print.not-issued otherwise, print.registry when it cannot be asked.
  */
 #include <locale.h>
 #include <stdio.h>
 
+#include <curl/curl.h>
 #include <json-glib/json-glib.h>
 
 #include "mado-document-verify.h"
@@ -160,6 +164,87 @@ print_json (const MadoVerification *v, const GError *verdict)
   printf ("%s\n", text);
 }
 
+static size_t
+collect (char *data, size_t size, size_t n, void *user_data)
+{
+  GString *out = user_data;
+  if (out->len + size * n > 64 * 1024)
+    return 0; /* an answer this size is not the registry's */
+  g_string_append_len (out, data, (gssize)(size * n));
+  return size * n;
+}
+
+/* Asks the registry about every QR that verified: printed, not voided, and the same digest. */
+static gboolean
+check_registry (const MadoVerification *v, const char *base, const char *ca, GError **error)
+{
+  g_autoptr (GString) url = g_string_new (NULL);
+  for (guint i = 0; i < v->checks->len; i++)
+    {
+      const MadoQrCheck *c = g_ptr_array_index (v->checks, i);
+      if (c->claims == NULL)
+        continue;
+      g_autofree char *digest = hex (c->claims->digest, 32);
+      g_autofree char *number = g_uri_escape_string (c->claims->issue_number, NULL, FALSE);
+      g_string_printf (url, "%s/v1/public/issuances/%s?digest=%s", base, number, digest);
+      g_autoptr (GString) body = g_string_new (NULL);
+      CURL *curl = curl_easy_init ();
+      if (curl == NULL)
+        {
+          g_set_error_literal (error, MADO_PRINT_ERROR, MADO_PRINT_ERROR_REGISTRY,
+                               "libcurl could not start");
+          return FALSE;
+        }
+      curl_easy_setopt (curl, CURLOPT_URL, url->str);
+      curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "https");
+      if (ca != NULL)
+        curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
+      curl_easy_setopt (curl, CURLOPT_TIMEOUT, 10L);
+      curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
+      curl_easy_setopt (curl, CURLOPT_WRITEDATA, body);
+      CURLcode rc = curl_easy_perform (curl);
+      long status = 0;
+      curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+      curl_easy_cleanup (curl);
+      if (rc != CURLE_OK)
+        {
+          g_set_error (error, MADO_PRINT_ERROR, MADO_PRINT_ERROR_REGISTRY,
+                       "The registry could not be asked: %s", curl_easy_strerror (rc));
+          return FALSE;
+        }
+      if (status == 404)
+        {
+          g_set_error (error, MADO_PRINT_ERROR, MADO_PRINT_ERROR_NOT_ISSUED,
+                       "QR %u: the registry knows no such 発行番号", i + 1);
+          return FALSE;
+        }
+      g_autoptr (JsonNode) node = status == 200 ? json_from_string (body->str, NULL) : NULL;
+      JsonObject *o
+          = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      if (o == NULL || !json_object_has_member (o, "valid")
+          || !json_object_has_member (o, "digest_matches"))
+        {
+          g_set_error (error, MADO_PRINT_ERROR, MADO_PRINT_ERROR_REGISTRY,
+                       "The registry's answer is not understood (HTTP %ld)", status);
+          return FALSE;
+        }
+      if (!json_object_get_boolean_member (o, "valid")
+          || !json_object_get_boolean_member (o, "digest_matches"))
+        {
+          g_set_error (error, MADO_PRINT_ERROR, MADO_PRINT_ERROR_NOT_ISSUED,
+                       "QR %u: the registry says %s%s", i + 1,
+                       json_object_get_boolean_member (o, "valid") ? "printed"
+                                                                   : "not printed (voided or "
+                                                                     "reserved only)",
+                       json_object_get_boolean_member (o, "digest_matches")
+                           ? ""
+                           : ", and its digest differs");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 #define DEFAULT_KEY_DIR "/etc/madoguchi/verify-keys"
 
 static gboolean
@@ -191,7 +276,7 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_auto (GStrv) key_paths = NULL;
-  g_autofree char *key_dir = NULL;
+  g_autofree char *key_dir = NULL, *registry = NULL, *ca = NULL;
   gboolean json = FALSE;
   g_autoptr (GError) error = NULL;
   const GOptionEntry entries[] = {
@@ -203,6 +288,12 @@ main (int argc, char **argv)
       ", when it exists)",
       "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print the result as JSON", NULL },
+    { "registry", 0, 0, G_OPTION_ARG_STRING, &registry,
+      "also ask the registry's public listener (https://host:port) that each copy was printed "
+      "with this digest",
+      "URL" },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &ca, "the CA that issued the registry's certificate",
+      "CA.pem" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE — verify a Madoguchi paper");
@@ -235,7 +326,12 @@ main (int argc, char **argv)
   g_autoptr (MadoVerification) v = mado_document_verify (argv[1], keys, &error);
   if (v == NULL)
     return mado_print_fail ("mado-verify", error);
-  mado_verification_ok (v, &error);
+  if (mado_verification_ok (v, &error) && registry != NULL)
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      check_registry (v, registry, ca, &error);
+      curl_global_cleanup ();
+    }
   if (json)
     print_json (v, error);
   else

@@ -120,7 +120,80 @@ static const char migration_3[]
       ");\n"
       "CREATE INDEX access_log_by_person ON access_log (atena_number, id);\n";
 
-static const char *const migrations[] = { NULL, migration_1, migration_2, migration_3 };
+/* Terminals and their certificates, operators, sessions, challenge nonces, move drafts, the
+ * issuance's document digest, offline ticket blocks, the instant each ticket was issued
+ * (call_next_ticket's order) and the day each issuance was reserved (list_issuances'); both
+ * filled from the stored JSON for the rows already there. */
+static const char migration_4[]
+    = "CREATE TABLE terminals (\n"
+      "  terminal_id TEXT PRIMARY KEY,\n"
+      "  kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'console')),\n"
+      "  enrolled_at BIGINT NOT NULL,\n"
+      "  revoked_at BIGINT NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE TABLE terminal_certificates (\n"
+      "  id BIGSERIAL PRIMARY KEY,\n"
+      "  serial_hex TEXT NOT NULL UNIQUE,\n"
+      "  terminal_id TEXT NOT NULL REFERENCES terminals (terminal_id),\n"
+      "  not_after BIGINT NOT NULL,\n"
+      "  enrolled_at BIGINT NOT NULL,\n"
+      "  revoked_at BIGINT NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX terminal_certificates_by_terminal\n"
+      "  ON terminal_certificates (terminal_id, enrolled_at, id);\n"
+      "CREATE TABLE operators (\n"
+      "  login TEXT PRIMARY KEY,\n"
+      "  display_name TEXT NOT NULL,\n"
+      "  role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'administrator')),\n"
+      "  password_hash TEXT NOT NULL,\n"
+      "  disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),\n"
+      "  created_at BIGINT NOT NULL\n"
+      ");\n"
+      "CREATE TABLE sessions (\n"
+      "  token_hash TEXT PRIMARY KEY,\n"
+      "  kind TEXT NOT NULL CHECK (kind IN ('identity', 'operator')),\n"
+      "  subject TEXT NOT NULL,\n"
+      "  terminal_id TEXT NOT NULL,\n"
+      "  card_link TEXT,\n"
+      "  created_at BIGINT NOT NULL,\n"
+      "  expires_at BIGINT NOT NULL,\n"
+      "  CHECK (kind = 'identity' OR card_link IS NULL)\n"
+      ");\n"
+      "CREATE INDEX sessions_by_expiry ON sessions (expires_at);\n"
+      "CREATE TABLE nonces (\n"
+      "  nonce BYTEA PRIMARY KEY,\n"
+      "  expires_at BIGINT NOT NULL,\n"
+      "  used INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX nonces_by_expiry ON nonces (expires_at);\n"
+      "CREATE TABLE move_drafts (\n"
+      "  id BIGSERIAL PRIMARY KEY,\n"
+      "  draft_id TEXT NOT NULL UNIQUE,\n"
+      "  status TEXT NOT NULL,\n"
+      "  draft_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE INDEX move_drafts_by_status ON move_drafts (status, id);\n"
+      "ALTER TABLE issuances ADD COLUMN digest_hex TEXT;\n"
+      "ALTER TABLE issuances ADD COLUMN document_json TEXT;\n"
+      "ALTER TABLE tickets ADD COLUMN issued_unix BIGINT NOT NULL DEFAULT 0;\n"
+      "UPDATE tickets SET issued_unix = floor(extract(epoch FROM "
+      "(ticket_json::json ->> 'issued_at')::timestamptz))::bigint;\n"
+      "CREATE INDEX tickets_by_day_status ON tickets (day, status, issued_unix);\n"
+      "ALTER TABLE issuances ADD COLUMN reserved_day TEXT NOT NULL DEFAULT '';\n"
+      "UPDATE issuances SET reserved_day = "
+      "coalesce(left(issuance_json::json ->> 'reserved_at', 10), '');\n"
+      "CREATE INDEX issuances_by_day ON issuances (reserved_day, serial);\n"
+      "CREATE TABLE ticket_blocks (\n"
+      "  day TEXT NOT NULL,\n"
+      "  category TEXT NOT NULL,\n"
+      "  first_number BIGINT NOT NULL,\n"
+      "  last_number BIGINT NOT NULL,\n"
+      "  PRIMARY KEY (day, category, first_number),\n"
+      "  CHECK (1 <= first_number AND first_number <= last_number AND last_number <= 9999)\n"
+      ");\n";
+
+static const char *const migrations[]
+    = { NULL, migration_1, migration_2, migration_3, migration_4 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MADO_PG_SCHEMA_VERSION + 1);
 
 /* The advisory lock key that serialises migrations across processes ("mado-reg"). */
@@ -140,9 +213,10 @@ struct _MadoPgStore
 {
   GObject parent_instance;
   PGconn *conn;
-  GRecMutex lock;  /* one thread at a time on the connection, for a whole transaction */
-  guint depth;     /* nesting of write transactions */
-  gboolean failed; /* a nested step failed: the outer transaction rolls back */
+  GRecMutex lock;        /* one thread at a time on the connection, for a whole transaction */
+  guint depth;           /* nesting of write transactions */
+  gboolean failed;       /* a nested step failed: the outer transaction rolls back */
+  gboolean reconnecting; /* configuring a new connection: no retry inside the retry */
   guint schema_version;
 };
 
@@ -243,18 +317,113 @@ db_error (MadoPgStore *self, const PGresult *result, const char *what, GError **
   return FALSE;
 }
 
-/* Runs @sql with @params (may be NULL); a result (command or rows) or NULL with @error set. */
+/* The connection is gone: the server restarted or shut down, or the network failed. libpq marks
+ * it CONNECTION_BAD once a statement fails on it; the server's own word for the first case is
+ * 57P01 (admin_shutdown), 57P02 (crash_shutdown) or class 08 (connection exception). */
+static gboolean
+connection_lost (MadoPgStore *self, const PGresult *result)
+{
+  const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    return TRUE;
+  return state != NULL
+         && (g_str_has_prefix (state, "08") || g_str_equal (state, "57P01")
+             || g_str_equal (state, "57P02"));
+}
+
+static gboolean
+lost_error (const char *what, GError **error)
+{
+  /* At COMMIT the server may have committed just before the connection broke: the caller cannot
+   * know, and must find out (an idempotency key makes the retry safe). */
+  if (g_str_equal (what, "COMMIT"))
+    g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE,
+                         "COMMIT: the connection to the database was lost; whether the "
+                         "transaction was committed is unknown");
+  else
+    g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE,
+                 "%s: the connection to the database was lost; nothing of it was kept", what);
+  return FALSE;
+}
+
+static gboolean configure (MadoPgStore *self, GError **error);
+
+/* A new connection with the same parameters (PQreset) and the session settings configure()
+ * makes; UNAVAILABLE with libpq's first line (host or socket and reason, never the password)
+ * while the server does not answer. */
+static gboolean
+reconnect (MadoPgStore *self, GError **error)
+{
+  gboolean ok;
+
+  PQreset (self->conn);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
+      char *newline = strchr (message, '\n');
+      if (newline != NULL)
+        *newline = '\0';
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE,
+                   "cannot reconnect to the database: %s", message);
+      return FALSE;
+    }
+  self->reconnecting = TRUE;
+  ok = configure (self, error);
+  self->reconnecting = FALSE;
+  return ok;
+}
+
+static PGresult *
+exec_params (MadoPgStore *self, const char *sql, const Params *params)
+{
+  return PQexecParams (self->conn, sql, params ? params->n : 0, NULL,
+                       params ? params->values : NULL, params ? params->lengths : NULL,
+                       params ? params->formats : NULL, 0);
+}
+
+static gboolean
+result_ok (const PGresult *result)
+{
+  ExecStatusType status = PQresultStatus (result);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+/* Runs @sql with @params (may be NULL); a result (command or rows) or NULL with @error set.
+ *
+ * When the connection is lost: a statement made outside every transaction (a read, or the BEGIN
+ * of a write) holds nothing on the server, so it is run once more on a new connection — a
+ * restart of the server costs the store nothing. Inside a transaction the server has rolled it
+ * back with the connection: UNAVAILABLE, and the transaction's end reconnects (tx_end), so the
+ * caller's next transaction works. */
 static PGresult *
 query (MadoPgStore *self, const char *sql, const Params *params, const char *what, GError **error)
 {
-  PGresult *result
-      = PQexecParams (self->conn, sql, params ? params->n : 0, NULL, params ? params->values : NULL,
-                      params ? params->lengths : NULL, params ? params->formats : NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
+  gboolean retry = self->depth == 0 && !self->reconnecting
+                   && (PQstatus (self->conn) == CONNECTION_BAD
+                       || PQtransactionStatus (self->conn) == PQTRANS_IDLE);
+  PGresult *result = exec_params (self, sql, params);
 
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+  if (result_ok (result))
     return result;
-  db_error (self, result, what, error);
+  if (!connection_lost (self, result))
+    {
+      db_error (self, result, what, error);
+      PQclear (result);
+      return NULL;
+    }
+  PQclear (result);
+  if (!retry)
+    return lost_error (what, error), NULL;
+  if (!reconnect (self, error))
+    return NULL;
+  result = exec_params (self, sql, params);
+  if (result_ok (result))
+    return result;
+  if (connection_lost (self, result))
+    lost_error (what, error);
+  else
+    db_error (self, result, what, error);
   PQclear (result);
   return NULL;
 }
@@ -278,14 +447,12 @@ value_int (const PGresult *result, int row, int column)
   return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
 }
 
-/* Takes the connection; outside a transaction, a connection lost (the server restarted) is
- * reset first, so the next call works again. */
+/* Takes the connection (a lost one is re-established by query(), at the first statement made
+ * outside a transaction). */
 static void
 lock (MadoPgStore *self)
 {
   g_rec_mutex_lock (&self->lock);
-  if (self->depth == 0 && PQstatus (self->conn) == CONNECTION_BAD)
-    PQreset (self->conn);
 }
 
 static void
@@ -324,15 +491,22 @@ tx_end (MadoPgStore *self, gboolean ok, GError **error)
     {
       if (ok && self->failed)
         {
-          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
-                       "a step of the transaction failed: rolled back");
+          if (connection_lost (self, NULL))
+            lost_error ("a step of the transaction", error);
+          else
+            g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
+                         "a step of the transaction failed: rolled back");
           ok = FALSE;
         }
       if (ok && !exec (self, "COMMIT", NULL, "COMMIT", error))
         ok = FALSE;
-      if (!ok && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+      if (!ok && !connection_lost (self, NULL) && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
         PQclear (PQexec (self->conn, "ROLLBACK"));
       self->failed = FALSE;
+      /* The server rolled the transaction back with the connection: a new one now, so the next
+       * transaction works (if the server is still away, the next statement tries again). */
+      if (!ok && connection_lost (self, NULL))
+        reconnect (self, NULL);
     }
   unlock (self);
   return ok;
@@ -616,6 +790,50 @@ pg_get_person (MadoRegistryStore *store, const char *atena_number, GError **erro
   if (json == NULL)
     return NULL;
   return mado_store_person_from_json_text (json, error);
+}
+
+static gboolean
+pg_foreach_person (MadoRegistryStore *store, MadoRegistryStorePersonFunc func, gpointer user_data,
+                   GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *after = NULL;
+
+  /* Keyset pages by the primary key: each page one statement (a read made outside a transaction
+   * survives a server restart, query()), the lock held for the page only, no long transaction
+   * holding back vacuum. */
+  for (;;)
+    {
+      g_autoptr (PGresult) result = NULL;
+      int rows;
+      Params p = { 0 };
+
+      if (after != NULL)
+        p_text (&p, after);
+      p_int (&p, MADO_REGISTRY_STORE_PERSON_PAGE);
+      lock (self);
+      result = query (self,
+                      after != NULL ? "SELECT atena_number, person_json FROM persons "
+                                      "WHERE atena_number > $1 ORDER BY atena_number LIMIT $2"
+                                    : "SELECT atena_number, person_json FROM persons "
+                                      "ORDER BY atena_number LIMIT $1",
+                      &p, "reading the persons", error);
+      unlock (self);
+      if (result == NULL)
+        return FALSE;
+      rows = PQntuples (result);
+      for (int row = 0; row < rows; row++)
+        {
+          g_autoptr (MadoPerson) person
+              = mado_store_person_from_json_text (value (result, row, 1), error);
+          if (person == NULL || !func (person, user_data, error))
+            return FALSE;
+        }
+      if (rows < MADO_REGISTRY_STORE_PERSON_PAGE)
+        return TRUE;
+      g_free (after);
+      after = g_strdup (value (result, rows - 1, 0));
+    }
 }
 
 static GPtrArray *
@@ -995,12 +1213,34 @@ pg_set_ticket_range (MadoRegistryStore *store, const char *category, guint first
   return tx_end (self, ok, error);
 }
 
+/* Inserts a valid ticket with its number (CONFLICT when the id or the number is taken). */
+static gboolean
+insert_ticket (MadoPgStore *self, const MadoQueueTicket *ticket, const char *day, GError **error)
+{
+  g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
+  g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  gint64 issued_unix;
+  Params p = { 0 };
+
+  if (!mado_store_ticket_issued_unix (ticket, &issued_unix, error))
+    return FALSE;
+  p_text (&p, ticket->ticket_id);
+  p_text (&p, day);
+  p_text (&p, ticket->category);
+  p_int (&p, ticket->number);
+  p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
+  p_text (&p, json);
+  p_int (&p, issued_unix);
+  return exec (self,
+               "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json, "
+               "issued_unix) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+               &p, "writing the ticket", error);
+}
+
 static gboolean
 issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day, GError **error)
 {
   g_autoptr (PGresult) result = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autofree char *json = NULL;
   gint64 first = 1, last = 999, number;
   Params p = { 0 };
 
@@ -1044,19 +1284,7 @@ issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day
   ticket->number = (guint)number;
   if (!mado_queue_ticket_validate (ticket, error))
     return FALSE;
-  node = mado_queue_ticket_to_json (ticket);
-  json = mado_queue_ticket_to_data (ticket, NULL);
-  p = (Params){ 0 };
-  p_text (&p, ticket->ticket_id);
-  p_text (&p, day);
-  p_text (&p, ticket->category);
-  p_int (&p, number);
-  p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
-  p_text (&p, json);
-  return exec (self,
-               "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json) "
-               "VALUES ($1, $2, $3, $4, $5, $6)",
-               &p, "writing the ticket", error);
+  return insert_ticket (self, ticket, day, error);
 }
 
 static gboolean
@@ -1106,8 +1334,11 @@ update_ticket_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const ch
   g_autoptr (PGresult) result = NULL;
   g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
   g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  gint64 issued_unix;
   Params p = { 0 };
 
+  if (!mado_store_ticket_issued_unix (ticket, &issued_unix, error))
+    return FALSE;
   p_text (&p, ticket->ticket_id);
   result = query (self, "SELECT day, category, number FROM tickets WHERE ticket_id = $1 FOR UPDATE",
                   &p, "reading the ticket", error);
@@ -1127,8 +1358,11 @@ update_ticket_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const ch
   p_text (&p, ticket->ticket_id);
   p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
   p_text (&p, json);
-  return exec (self, "UPDATE tickets SET status = $2, ticket_json = $3 WHERE ticket_id = $1", &p,
-               "writing the ticket", error);
+  p_int (&p, issued_unix);
+  return exec (self,
+               "UPDATE tickets SET status = $2, ticket_json = $3, issued_unix = $4 "
+               "WHERE ticket_id = $1",
+               &p, "writing the ticket", error);
 }
 
 static gboolean
@@ -1157,6 +1391,7 @@ write_issuance (MadoPgStore *self, const MadoIssuance *issuance, gint64 serial, 
 {
   g_autoptr (JsonNode) node = mado_issuance_to_json (issuance);
   g_autofree char *json = mado_issuance_to_data (issuance, NULL);
+  g_autofree char *day = mado_store_issuance_day (issuance);
   Params p = { 0 };
 
   p_text (&p, issuance->issue_number);
@@ -1164,13 +1399,14 @@ write_issuance (MadoPgStore *self, const MadoIssuance *issuance, gint64 serial, 
   p_text (&p, issuance->requester);
   p_int (&p, issuance->fee);
   p_text (&p, json);
+  p_text (&p, day);
   if (insert)
     p_int (&p, serial);
   return exec (self,
                insert ? "INSERT INTO issuances (issue_number, status, requester, fee, "
-                        "issuance_json, serial) VALUES ($1, $2, $3, $4, $5, $6)"
+                        "issuance_json, reserved_day, serial) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                       : "UPDATE issuances SET status = $2, requester = $3, fee = $4, "
-                        "issuance_json = $5 WHERE issue_number = $1",
+                        "issuance_json = $5, reserved_day = $6 WHERE issue_number = $1",
                &p, "writing the issuance", error);
 }
 
@@ -1265,6 +1501,38 @@ pg_get_issuance (MadoRegistryStore *store, const char *issue_number, GError **er
   issuance = issuance_locked (self, issue_number, FALSE, error);
   unlock (self);
   return issuance;
+}
+
+static GPtrArray *
+pg_list_issuances (MadoRegistryStore *store, const char *day, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) issuances
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_free);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  if (day != NULL && !mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error), NULL;
+  if (day != NULL)
+    p_text (&p, day);
+  lock (self);
+  result = query (self,
+                  day != NULL ? "SELECT issuance_json FROM issuances WHERE reserved_day = $1 "
+                                "ORDER BY serial"
+                              : "SELECT issuance_json FROM issuances ORDER BY serial",
+                  &p, "reading the issuances", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoIssuance *issuance = mado_issuance_new_from_data (value (result, row, 0), -1, error);
+      if (issuance == NULL)
+        return NULL;
+      g_ptr_array_add (issuances, issuance);
+    }
+  return g_steal_pointer (&issuances);
 }
 
 static gboolean
@@ -1388,6 +1656,894 @@ pg_purge_idempotent (MadoRegistryStore *store, gint64 before, guint64 *purged, G
   return tx_end (self, ok, error);
 }
 
+/* ---- terminals -------------------------------------------------------------------------- */
+
+/* The rows a command changed (INSERT, UPDATE, DELETE). */
+static gint64
+affected (const PGresult *result)
+{
+  return g_ascii_strtoll (PQcmdTuples ((PGresult *)result), NULL, 10);
+}
+
+static gboolean
+enrol_terminal_locked (MadoPgStore *self, const char *terminal_id, const char *kind,
+                       const char *serial, gint64 not_after, gint64 at, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  /* A new terminal row, or nothing; then the row is locked: a revocation or a kind check of
+   * another process waits until this enrolment ends. */
+  p_text (&p, terminal_id);
+  p_text (&p, kind);
+  p_int (&p, at);
+  if (!exec (self,
+             "INSERT INTO terminals (terminal_id, kind, enrolled_at) VALUES ($1, $2, $3) "
+             "ON CONFLICT (terminal_id) DO NOTHING",
+             &p, "writing the terminal", error))
+    return FALSE;
+  p = (Params){ 0 };
+  p_text (&p, terminal_id);
+  result = query (self, "SELECT kind, revoked_at FROM terminals WHERE terminal_id = $1 FOR UPDATE",
+                  &p, "reading the terminal", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("terminal", error);
+  if (value_int (result, 0, 1) != 0)
+    return mado_store_conflict ("the terminal is revoked: revocation is final for its id", error);
+  if (g_strcmp0 (value (result, 0, 0), kind) != 0)
+    return mado_store_conflict ("the terminal is enrolled as another kind", error);
+  g_clear_pointer (&result, PQclear);
+
+  p = (Params){ 0 };
+  p_text (&p, serial);
+  p_text (&p, terminal_id);
+  p_int (&p, not_after);
+  p_int (&p, at);
+  result = query (self,
+                  "INSERT INTO terminal_certificates (serial_hex, terminal_id, not_after, "
+                  "enrolled_at) VALUES ($1, $2, $3, $4) ON CONFLICT (serial_hex) DO NOTHING",
+                  &p, "writing the terminal certificate", error);
+  if (result == NULL)
+    return FALSE;
+  if (affected (result) != 1)
+    return mado_store_conflict ("the certificate serial is already enrolled", error);
+  return TRUE;
+}
+
+static gboolean
+pg_enrol_terminal (MadoRegistryStore *store, const char *terminal_id, const char *kind,
+                   const char *serial_hex, gint64 not_after, gint64 at, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *serial = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_terminal (terminal_id, kind, error))
+    return FALSE;
+  serial = mado_store_serial_normalize (serial_hex, error);
+  if (serial == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = enrol_terminal_locked (self, terminal_id, kind, serial, not_after, at, error);
+  return tx_end (self, ok, error);
+}
+
+/* The columns of a MadoTerminalRecord, certificate c of terminal t. */
+#define TERMINAL_COLUMNS                                                                           \
+  "t.terminal_id, t.kind, c.serial_hex, c.not_after, c.enrolled_at, "                              \
+  "CASE WHEN t.revoked_at <> 0 THEN t.revoked_at ELSE c.revoked_at END"
+
+static MadoTerminalRecord *
+terminal_from_row (const PGresult *result, int row)
+{
+  MadoTerminalRecord *record = g_new0 (MadoTerminalRecord, 1);
+
+  record->terminal_id = g_strdup (value (result, row, 0));
+  record->kind = g_strdup (value (result, row, 1));
+  record->serial_hex = g_strdup (value (result, row, 2));
+  record->not_after = value_int (result, row, 3);
+  record->enrolled_at = value_int (result, row, 4);
+  record->revoked_at = value_int (result, row, 5);
+  return record;
+}
+
+static MadoTerminalRecord *
+pg_find_terminal_by_serial (MadoRegistryStore *store, const char *serial_hex, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *serial = mado_store_serial_normalize (serial_hex, error);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  if (serial == NULL)
+    return NULL;
+  p_text (&p, serial);
+  lock (self);
+  result = query (self,
+                  "SELECT " TERMINAL_COLUMNS " FROM terminal_certificates c "
+                  "JOIN terminals t ON t.terminal_id = c.terminal_id WHERE c.serial_hex = $1",
+                  &p, "reading the terminal", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("terminal certificate", error), NULL;
+  return terminal_from_row (result, 0);
+}
+
+static gboolean
+revoke_terminal_locked (MadoPgStore *self, const char *terminal_id, gint64 at, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, terminal_id);
+  p_int (&p, at);
+  result = query (self,
+                  "UPDATE terminals SET revoked_at = $2 WHERE terminal_id = $1 AND revoked_at = 0",
+                  &p, "revoking the terminal", error);
+  if (result == NULL)
+    return FALSE;
+  if (affected (result) == 0)
+    {
+      Params q = { 0 };
+      g_clear_pointer (&result, PQclear);
+      p_text (&q, terminal_id);
+      result = query (self, "SELECT 1 FROM terminals WHERE terminal_id = $1", &q,
+                      "reading the terminal", error);
+      if (result == NULL)
+        return FALSE;
+      if (PQntuples (result) == 0)
+        return mado_store_not_found ("terminal", error);
+    }
+  return exec (self,
+               "UPDATE terminal_certificates SET revoked_at = $2 "
+               "WHERE terminal_id = $1 AND revoked_at = 0",
+               &p, "revoking the terminal's certificates", error);
+}
+
+static gboolean
+pg_revoke_terminal (MadoRegistryStore *store, const char *terminal_id, gint64 at, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  gboolean ok;
+
+  if (!mado_store_check_terminal (terminal_id, NULL, error))
+    return FALSE;
+  if (at <= 0)
+    return mado_store_invalid ("at: not a time after 1970 (0 means not revoked)", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = revoke_terminal_locked (self, terminal_id, at, error);
+  return tx_end (self, ok, error);
+}
+
+static GPtrArray *
+pg_list_terminals (MadoRegistryStore *store, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) records
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_terminal_record_free);
+  g_autoptr (PGresult) result = NULL;
+
+  lock (self);
+  result = query (self,
+                  "SELECT " TERMINAL_COLUMNS " FROM terminals t "
+                  "JOIN terminal_certificates c ON c.id = (SELECT c2.id FROM "
+                  "terminal_certificates c2 WHERE c2.terminal_id = t.terminal_id "
+                  "ORDER BY c2.enrolled_at DESC, c2.id DESC LIMIT 1) ORDER BY t.terminal_id",
+                  NULL, "reading the terminals", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (records, terminal_from_row (result, row));
+  return g_steal_pointer (&records);
+}
+
+/* ---- operators -------------------------------------------------------------------------- */
+
+static gboolean
+pg_put_operator (MadoRegistryStore *store, const MadoOperatorRecord *op, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  Params p = { 0 };
+  gboolean ok;
+
+  if (!mado_store_check_operator (op, error))
+    return FALSE;
+  p_text (&p, op->login);
+  p_text (&p, op->display_name);
+  p_text (&p, mado_operator_role_to_string (op->role));
+  p_text (&p, op->password_hash);
+  p_int (&p, op->disabled ? 1 : 0);
+  p_int (&p, op->created_at);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = exec (self,
+             "INSERT INTO operators (login, display_name, role, password_hash, disabled, "
+             "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (login) DO UPDATE SET "
+             "display_name = EXCLUDED.display_name, role = EXCLUDED.role, "
+             "password_hash = EXCLUDED.password_hash, disabled = EXCLUDED.disabled, "
+             "created_at = EXCLUDED.created_at",
+             &p, "writing the operator", error);
+  return tx_end (self, ok, error);
+}
+
+static MadoOperatorRecord *
+pg_get_operator (MadoRegistryStore *store, const char *login, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (MadoOperatorRecord) op = NULL;
+  Params p = { 0 };
+
+  p_text (&p, login);
+  lock (self);
+  result = query (self,
+                  "SELECT display_name, role, password_hash, disabled, created_at FROM operators "
+                  "WHERE login = $1",
+                  &p, "reading the operator", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("operator", error), NULL;
+  op = g_new0 (MadoOperatorRecord, 1);
+  op->login = g_strdup (login);
+  op->display_name = g_strdup (value (result, 0, 0));
+  op->password_hash = g_strdup (value (result, 0, 2));
+  op->disabled = value_int (result, 0, 3) != 0;
+  op->created_at = value_int (result, 0, 4);
+  if (!mado_operator_role_from_string (value (result, 0, 1), &op->role))
+    {
+      g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
+                           "reading the operator: unknown role stored");
+      return NULL;
+    }
+  return g_steal_pointer (&op);
+}
+
+/* ---- sessions --------------------------------------------------------------------------- */
+
+static gboolean
+put_session_locked (MadoPgStore *self, const MadoSessionRecord *s, const char *token_hash,
+                    const char *card_link, GError **error)
+{
+  Params p = { 0 };
+
+  p_int (&p, s->created_at);
+  if (!exec (self, "DELETE FROM sessions WHERE expires_at <= $1", &p, "purging expired sessions",
+             error))
+    return FALSE;
+  p = (Params){ 0 };
+  p_text (&p, token_hash);
+  p_text (&p, s->kind);
+  p_text (&p, s->subject);
+  p_text (&p, s->terminal_id);
+  p_text (&p, card_link);
+  p_int (&p, s->created_at);
+  p_int (&p, s->expires_at);
+  return exec (self,
+               "INSERT INTO sessions (token_hash, kind, subject, terminal_id, card_link, "
+               "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+               "ON CONFLICT (token_hash) DO UPDATE SET kind = EXCLUDED.kind, "
+               "subject = EXCLUDED.subject, terminal_id = EXCLUDED.terminal_id, "
+               "card_link = EXCLUDED.card_link, created_at = EXCLUDED.created_at, "
+               "expires_at = EXCLUDED.expires_at",
+               &p, "writing the session", error);
+}
+
+static gboolean
+pg_put_session (MadoRegistryStore *store, const MadoSessionRecord *s, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *token_hash = NULL;
+  g_autofree char *card_link = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_session (s, &token_hash, &card_link, error))
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = put_session_locked (self, s, token_hash, card_link, error);
+  return tx_end (self, ok, error);
+}
+
+static MadoSessionRecord *
+pg_get_session (MadoRegistryStore *store, const char *token_hash, gint64 now, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *hash = mado_store_hex64_normalize (token_hash, "token_hash", error);
+  g_autoptr (PGresult) result = NULL;
+  MadoSessionRecord *session;
+  Params p = { 0 };
+
+  if (hash == NULL)
+    return NULL;
+  p_text (&p, hash);
+  p_int (&p, now);
+  lock (self);
+  result = query (self,
+                  "SELECT kind, subject, terminal_id, card_link, created_at, expires_at "
+                  "FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+                  &p, "reading the session", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("session", error), NULL;
+  session = g_new0 (MadoSessionRecord, 1);
+  session->token_hash = g_steal_pointer (&hash);
+  session->kind = g_strdup (value (result, 0, 0));
+  session->subject = g_strdup (value (result, 0, 1));
+  session->terminal_id = g_strdup (value (result, 0, 2));
+  session->card_link = g_strdup (value (result, 0, 3));
+  session->created_at = value_int (result, 0, 4);
+  session->expires_at = value_int (result, 0, 5);
+  return session;
+}
+
+static gboolean
+pg_delete_session (MadoRegistryStore *store, const char *token_hash, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *hash = mado_store_hex64_normalize (token_hash, "token_hash", error);
+  Params p = { 0 };
+  gboolean ok;
+
+  if (hash == NULL)
+    return FALSE;
+  p_text (&p, hash);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = exec (self, "DELETE FROM sessions WHERE token_hash = $1", &p, "deleting the session", error);
+  return tx_end (self, ok, error);
+}
+
+/* ---- challenge nonces ------------------------------------------------------------------- */
+
+/* A nonce row stays this long after it expires: a late answer reads EXPIRED or USED. */
+#define NONCE_TOMBSTONE_SECONDS 3600
+
+static gboolean
+pg_put_nonce (MadoRegistryStore *store, const guint8 *nonce, gint64 expires_at, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GBytes) bytes = g_bytes_new_static (nonce, MADO_NONCE_LENGTH);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+  gboolean ok;
+
+  p_bytes (&p, bytes);
+  p_int (&p, expires_at);
+  if (!tx_begin (self, error))
+    return FALSE;
+  result = query (self,
+                  "INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2) "
+                  "ON CONFLICT (nonce) DO NOTHING",
+                  &p, "writing the nonce", error);
+  ok = result != NULL;
+  if (ok && affected (result) != 1)
+    ok = mado_store_conflict ("the nonce is already stored", error);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+take_nonce_locked (MadoPgStore *self, GBytes *nonce, gint64 now, MadoNonceState *state,
+                   GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_int (&p, now - NONCE_TOMBSTONE_SECONDS);
+  if (!exec (self, "DELETE FROM nonces WHERE expires_at < $1", &p, "purging nonces", error))
+    return FALSE;
+
+  /* The one statement that consumes: a second taker waits for the first's row lock, then
+   * re-reads the row (used = 1) and changes nothing. */
+  p = (Params){ 0 };
+  p_bytes (&p, nonce);
+  p_int (&p, now);
+  result = query (self,
+                  "UPDATE nonces SET used = 1 WHERE nonce = $1 AND used = 0 AND expires_at >= $2 "
+                  "RETURNING 1",
+                  &p, "taking the nonce", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    {
+      *state = MADO_NONCE_FRESH;
+      return TRUE;
+    }
+  g_clear_pointer (&result, PQclear);
+  p = (Params){ 0 };
+  p_bytes (&p, nonce);
+  result = query (self, "SELECT used FROM nonces WHERE nonce = $1", &p, "reading the nonce", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    *state = MADO_NONCE_UNKNOWN;
+  else
+    *state = value_int (result, 0, 0) != 0 ? MADO_NONCE_USED : MADO_NONCE_EXPIRED;
+  return TRUE;
+}
+
+static MadoNonceState
+pg_take_nonce (MadoRegistryStore *store, const guint8 *nonce, gint64 now, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GBytes) bytes = g_bytes_new_static (nonce, MADO_NONCE_LENGTH);
+  MadoNonceState state = MADO_NONCE_UNKNOWN;
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return MADO_NONCE_UNKNOWN;
+  ok = take_nonce_locked (self, bytes, now, &state, error);
+  if (!tx_end (self, ok, error))
+    return MADO_NONCE_UNKNOWN;
+  return state;
+}
+
+/* ---- move drafts ------------------------------------------------------------------------ */
+
+static gboolean
+pg_put_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  g_autofree char *json = NULL;
+  Params p = { 0 };
+  gboolean ok;
+
+  if (!mado_move_draft_validate (draft, error))
+    return FALSE;
+  json = mado_move_draft_to_data (draft, NULL);
+  p_text (&p, draft->draft_id);
+  p_text (&p, mado_move_status_to_string (draft->status));
+  p_text (&p, json);
+  if (!tx_begin (self, error))
+    return FALSE;
+  result = query (self,
+                  "INSERT INTO move_drafts (draft_id, status, draft_json) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (draft_id) DO NOTHING",
+                  &p, "writing the move draft", error);
+  ok = result != NULL;
+  if (ok && affected (result) != 1)
+    ok = mado_store_conflict ("a move draft with that id is already stored", error);
+  return tx_end (self, ok, error);
+}
+
+static MadoMoveDraft *
+pg_get_move_draft (MadoRegistryStore *store, const char *draft_id, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, draft_id);
+  lock (self);
+  result = query (self, "SELECT draft_json FROM move_drafts WHERE draft_id = $1", &p,
+                  "reading the move draft", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("move draft", error), NULL;
+  return mado_move_draft_new_from_data (value (result, 0, 0), -1, error);
+}
+
+static gboolean
+update_move_draft_locked (MadoPgStore *self, const MadoMoveDraft *draft, const char *json,
+                          MadoMoveStatus expected, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  /* Compare and set in one statement: a second clerk's UPDATE waits for the first's row lock,
+   * re-reads the row and no longer matches its expected status. */
+  p_text (&p, draft->draft_id);
+  p_text (&p, mado_move_status_to_string (draft->status));
+  p_text (&p, json);
+  p_text (&p, mado_move_status_to_string (expected));
+  result = query (self,
+                  "UPDATE move_drafts SET status = $2, draft_json = $3 "
+                  "WHERE draft_id = $1 AND status = $4",
+                  &p, "writing the move draft", error);
+  if (result == NULL)
+    return FALSE;
+  if (affected (result) == 1)
+    return TRUE;
+  g_clear_pointer (&result, PQclear);
+  p = (Params){ 0 };
+  p_text (&p, draft->draft_id);
+  result = query (self, "SELECT 1 FROM move_drafts WHERE draft_id = $1", &p,
+                  "reading the move draft", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("move draft", error);
+  return mado_store_conflict ("the move draft's status changed since it was read", error);
+}
+
+static gboolean
+pg_update_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft,
+                      MadoMoveStatus expected_status, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_draft_update (draft, expected_status, error))
+    return FALSE;
+  json = mado_move_draft_to_data (draft, NULL);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = update_move_draft_locked (self, draft, json, expected_status, error);
+  return tx_end (self, ok, error);
+}
+
+static GPtrArray *
+pg_list_move_drafts (MadoRegistryStore *store, int status, guint limit, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) drafts
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_move_draft_free);
+  g_autoptr (PGresult) result = NULL;
+  const char *name = mado_store_move_status_name (status);
+  Params p = { 0 };
+
+  if (status != -1 && name == NULL)
+    return mado_store_invalid ("status: not -1 or a MadoMoveStatus", error), NULL;
+  p_text (&p, name);
+  if (limit == 0)
+    p_text (&p, NULL); /* LIMIT NULL: no limit */
+  else
+    p_int (&p, limit);
+  lock (self);
+  result = query (self,
+                  "SELECT draft_json FROM move_drafts WHERE ($1::text IS NULL OR status = $1) "
+                  "ORDER BY id LIMIT $2::bigint",
+                  &p, "reading the move drafts", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoMoveDraft *draft = mado_move_draft_new_from_data (value (result, row, 0), -1, error);
+      if (draft == NULL)
+        return NULL;
+      g_ptr_array_add (drafts, draft);
+    }
+  return g_steal_pointer (&drafts);
+}
+
+/* ---- issuance digests ------------------------------------------------------------------- */
+
+static gboolean
+set_digest_locked (MadoPgStore *self, const char *issue_number, const char *digest,
+                   const char *document_json, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  const char *stored;
+  Params p = { 0 };
+
+  p_text (&p, issue_number);
+  result = query (self, "SELECT digest_hex FROM issuances WHERE issue_number = $1 FOR UPDATE", &p,
+                  "reading the issuance", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("issuance", error);
+  stored = value (result, 0, 0);
+  if (stored != NULL)
+    return g_str_equal (stored, digest)
+               ? TRUE
+               : mado_store_conflict ("the issuance already has another document digest", error);
+  p_text (&p, digest);
+  p_text (&p, document_json);
+  return exec (self,
+               "UPDATE issuances SET digest_hex = $2, document_json = $3 WHERE issue_number = $1",
+               &p, "writing the document digest", error);
+}
+
+static gboolean
+pg_set_issuance_document (MadoRegistryStore *store, const char *issue_number,
+                          const char *digest_hex, const char *document_json, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *digest = mado_store_hex64_normalize (digest_hex, "digest", error);
+  gboolean ok;
+
+  if (digest == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = set_digest_locked (self, issue_number, digest, document_json, error);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+pg_get_issuance_document (MadoRegistryStore *store, const char *issue_number, char **digest_hex,
+                          char **document_json, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, issue_number);
+  lock (self);
+  result = query (self, "SELECT digest_hex, document_json FROM issuances WHERE issue_number = $1",
+                  &p, "reading the issuance", error);
+  unlock (self);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("issuance", error);
+  if (digest_hex != NULL)
+    *digest_hex = g_strdup (value (result, 0, 0));
+  if (document_json != NULL)
+    *document_json = g_strdup (value (result, 0, 1));
+  return TRUE;
+}
+
+/* ---- queue calling and offline blocks --------------------------------------------------- */
+
+static GPtrArray *
+pg_list_tickets (MadoRegistryStore *store, const char *day, int status, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (GPtrArray) tickets
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_queue_ticket_free);
+  g_autoptr (PGresult) result = NULL;
+  const char *name = mado_store_ticket_status_name (status);
+  Params p = { 0 };
+
+  if (!mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error), NULL;
+  if (status != -1 && name == NULL)
+    return mado_store_invalid ("status: not -1 or a MadoTicketStatus", error), NULL;
+  p_text (&p, day);
+  p_text (&p, name);
+  lock (self);
+  result = query (self,
+                  "SELECT ticket_json FROM tickets WHERE day = $1 AND "
+                  "($2::text IS NULL OR status = $2) ORDER BY category, number",
+                  &p, "reading the tickets", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MadoQueueTicket *ticket = mado_queue_ticket_new_from_data (value (result, row, 0), -1, error);
+      if (ticket == NULL)
+        return NULL;
+      g_ptr_array_add (tickets, ticket);
+    }
+  return g_steal_pointer (&tickets);
+}
+
+/* How often call_next_ticket looks again when other consoles keep taking its candidate. */
+#define CALL_NEXT_ATTEMPTS 64
+
+static MadoQueueTicket *
+call_next_locked (MadoPgStore *self, const char *letters, const char *day, const char *counter,
+                  GError **error)
+{
+  g_autoptr (MadoQueueTicket) ticket = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *stored = NULL;
+  Params p = { 0 };
+
+  p_text (&p, day);
+  p_text (&p, letters);
+  for (int attempt = 0; stored == NULL && attempt < CALL_NEXT_ATTEMPTS; attempt++)
+    {
+      g_autoptr (PGresult) result = NULL;
+      g_autofree char *candidate = NULL;
+      Params q = { 0 };
+
+      /* The oldest waiting ticket no other console holds: locked here, until COMMIT. */
+      result = query (self,
+                      "SELECT ticket_json FROM tickets WHERE day = $1 AND status = 'waiting' "
+                      "AND strpos($2, category) > 0 ORDER BY issued_unix, category, number "
+                      "LIMIT 1 FOR UPDATE SKIP LOCKED",
+                      &p, "reading the waiting tickets", error);
+      if (result == NULL)
+        return NULL;
+      if (PQntuples (result) == 1)
+        {
+          stored = g_strdup (value (result, 0, 0));
+          break;
+        }
+      g_clear_pointer (&result, PQclear);
+      /* Every waiting ticket is locked (by another console, or an update_ticket): wait for the
+       * oldest and take it if it is still waiting; otherwise look again. */
+      result = query (self,
+                      "SELECT ticket_id FROM tickets WHERE day = $1 AND status = 'waiting' "
+                      "AND strpos($2, category) > 0 ORDER BY issued_unix, category, number "
+                      "LIMIT 1",
+                      &p, "reading the waiting tickets", error);
+      if (result == NULL)
+        return NULL;
+      if (PQntuples (result) == 0)
+        return mado_store_not_found ("waiting ticket", error), NULL;
+      candidate = g_strdup (value (result, 0, 0));
+      g_clear_pointer (&result, PQclear);
+      p_text (&q, candidate);
+      result = query (self,
+                      "SELECT ticket_json FROM tickets WHERE ticket_id = $1 "
+                      "AND status = 'waiting' FOR UPDATE",
+                      &q, "reading the waiting ticket", error);
+      if (result == NULL)
+        return NULL;
+      if (PQntuples (result) == 1)
+        stored = g_strdup (value (result, 0, 0));
+    }
+  if (stored == NULL)
+    {
+      g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BUSY,
+                           "other consoles kept calling the waiting tickets first");
+      return NULL;
+    }
+  ticket = mado_store_ticket_called (stored, counter, &json, error);
+  if (ticket == NULL)
+    return NULL;
+  p = (Params){ 0 };
+  p_text (&p, ticket->ticket_id);
+  p_text (&p, json);
+  if (!exec (self, "UPDATE tickets SET status = 'called', ticket_json = $2 WHERE ticket_id = $1",
+             &p, "calling the ticket", error))
+    return NULL;
+  return g_steal_pointer (&ticket);
+}
+
+static MadoQueueTicket *
+pg_call_next_ticket (MadoRegistryStore *store, const char *const *categories, const char *day,
+                     const char *counter, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *letters = mado_store_categories_string (categories, error);
+  g_autoptr (MadoQueueTicket) ticket = NULL;
+
+  if (letters == NULL)
+    return NULL;
+  if (!mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error), NULL;
+  if (!tx_begin (self, error))
+    return NULL;
+  ticket = call_next_locked (self, letters, day, counter, error);
+  if (!tx_end (self, ticket != NULL, error))
+    return NULL;
+  return g_steal_pointer (&ticket);
+}
+
+static gboolean
+reserve_block_locked (MadoPgStore *self, const char *category, const char *day, guint count,
+                      guint *first_out, guint *last_out, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  gint64 first = 1, last = 999, block_last;
+  Params p = { 0 };
+
+  p_text (&p, category);
+  result = query (self, "SELECT first_number, last_number FROM ticket_ranges WHERE category = $1",
+                  &p, "reading the ticket range", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      first = value_int (result, 0, 0);
+      last = value_int (result, 0, 1);
+    }
+  g_clear_pointer (&result, PQclear);
+
+  /* The counter issue_ticket numbers from (the same locked row): the block is the next @count
+   * numbers. */
+  p = (Params){ 0 };
+  p_text (&p, day);
+  p_text (&p, category);
+  p_int (&p, first - 1 + count);
+  p_int (&p, first - 1);
+  p_int (&p, count);
+  result = query (self,
+                  "INSERT INTO ticket_counters (day, category, last_number) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (day, category) DO UPDATE SET last_number = "
+                  "GREATEST (ticket_counters.last_number, $4) + $5 RETURNING last_number",
+                  &p, "reserving the ticket block", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    return mado_store_invalid ("no number", error);
+  block_last = value_int (result, 0, 0);
+  if (block_last > last)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,
+                   "category %s has not %u numbers left in its range today", category, count);
+      return FALSE;
+    }
+  p = (Params){ 0 };
+  p_text (&p, day);
+  p_text (&p, category);
+  p_int (&p, block_last - count + 1);
+  p_int (&p, block_last);
+  if (!exec (self,
+             "INSERT INTO ticket_blocks (day, category, first_number, last_number) "
+             "VALUES ($1, $2, $3, $4)",
+             &p, "writing the ticket block", error))
+    return FALSE;
+  *first_out = (guint)(block_last - count + 1);
+  *last_out = (guint)block_last;
+  return TRUE;
+}
+
+static gboolean
+pg_reserve_ticket_block (MadoRegistryStore *store, const char *category, const char *day,
+                         guint count, guint *first, guint *last, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  gboolean ok;
+
+  *first = *last = 0;
+  if (!mado_store_category_is_valid (category))
+    return mado_store_invalid ("category: not one letter A–Z", error);
+  if (!mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error);
+  if (count < 1 || count > 9999)
+    return mado_store_invalid ("count: not 1–9999", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = reserve_block_locked (self, category, day, count, first, last, error);
+  ok = tx_end (self, ok, error);
+  if (!ok)
+    *first = *last = 0;
+  return ok;
+}
+
+static gboolean
+put_offline_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const char *day,
+                    GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, day);
+  p_text (&p, ticket->category);
+  p_int (&p, ticket->number);
+  result = query (self,
+                  "SELECT 1 FROM ticket_blocks WHERE day = $1 AND category = $2 "
+                  "AND $3 BETWEEN first_number AND last_number",
+                  &p, "reading the ticket blocks", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return mado_store_invalid ("the number lies in no block reserved for that day and category",
+                               error);
+  return insert_ticket (self, ticket, day, error);
+}
+
+static gboolean
+pg_put_offline_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (MadoQueueTicket) offline = mado_store_offline_ticket (ticket, error);
+  g_autofree char *day = NULL;
+  gboolean ok;
+
+  if (offline == NULL)
+    return FALSE;
+  day = mado_store_ticket_day (offline, error);
+  if (day == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = put_offline_locked (self, offline, day, error);
+  return tx_end (self, ok, error);
+}
+
 /* ---- backup ----------------------------------------------------------------------------- */
 
 static gboolean
@@ -1429,4 +2585,27 @@ mado_pg_store_iface_init (MadoRegistryStoreInterface *iface)
   iface->get_idempotent = pg_get_idempotent;
   iface->purge_idempotent = pg_purge_idempotent;
   iface->backup = pg_backup;
+  iface->enrol_terminal = pg_enrol_terminal;
+  iface->find_terminal_by_serial = pg_find_terminal_by_serial;
+  iface->revoke_terminal = pg_revoke_terminal;
+  iface->list_terminals = pg_list_terminals;
+  iface->put_operator = pg_put_operator;
+  iface->get_operator = pg_get_operator;
+  iface->put_session = pg_put_session;
+  iface->get_session = pg_get_session;
+  iface->delete_session = pg_delete_session;
+  iface->put_nonce = pg_put_nonce;
+  iface->take_nonce = pg_take_nonce;
+  iface->put_move_draft = pg_put_move_draft;
+  iface->get_move_draft = pg_get_move_draft;
+  iface->update_move_draft = pg_update_move_draft;
+  iface->list_move_drafts = pg_list_move_drafts;
+  iface->set_issuance_document = pg_set_issuance_document;
+  iface->get_issuance_document = pg_get_issuance_document;
+  iface->list_tickets = pg_list_tickets;
+  iface->call_next_ticket = pg_call_next_ticket;
+  iface->reserve_ticket_block = pg_reserve_ticket_block;
+  iface->put_offline_ticket = pg_put_offline_ticket;
+  iface->list_issuances = pg_list_issuances;
+  iface->foreach_person = pg_foreach_person;
 }

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; migrations 1…this are embedded. */
-#define MADO_PG_SCHEMA_VERSION 3u
+#define MADO_PG_SCHEMA_VERSION 4u
 /* How long a statement waits for another's row lock before MADO_REGISTRY_ERROR_BUSY. */
 #define MADO_PG_LOCK_TIMEOUT_MS 10000
 

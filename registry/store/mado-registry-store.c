@@ -6,6 +6,8 @@
 #include "mado-pg-store.h"
 #include "mado-sqlite-store.h"
 
+#include <string.h>
+
 G_DEFINE_INTERFACE (MadoRegistryStore, mado_registry_store, G_TYPE_OBJECT)
 
 static void
@@ -34,6 +36,65 @@ mado_access_record_free (MadoAccessRecord *record)
   g_free (record->why);
   g_free (record->atena_number);
   g_free (record);
+}
+
+void
+mado_terminal_record_free (MadoTerminalRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->terminal_id);
+  g_free (record->kind);
+  g_free (record->serial_hex);
+  g_free (record);
+}
+
+void
+mado_operator_record_free (MadoOperatorRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->login);
+  g_free (record->display_name);
+  if (record->password_hash != NULL)
+    explicit_bzero (record->password_hash, strlen (record->password_hash));
+  g_free (record->password_hash);
+  g_free (record);
+}
+
+void
+mado_session_record_free (MadoSessionRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->token_hash);
+  g_free (record->kind);
+  g_free (record->subject);
+  g_free (record->terminal_id);
+  g_free (record->card_link);
+  g_free (record);
+}
+
+static const char *const role_names[] = { "clerk", "supervisor", "administrator" };
+G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == MADO_OPERATOR_ROLE_ADMINISTRATOR + 1);
+
+const char *
+mado_operator_role_to_string (MadoOperatorRole role)
+{
+  return (guint)role < G_N_ELEMENTS (role_names) ? role_names[role] : NULL;
+}
+
+gboolean
+mado_operator_role_from_string (const char *s, MadoOperatorRole *out)
+{
+  for (guint i = 0; s != NULL && i < G_N_ELEMENTS (role_names); i++)
+    if (g_str_equal (s, role_names[i]))
+      {
+        if (out != NULL)
+          *out = (MadoOperatorRole)i;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 MadoRegistryStore *
@@ -221,6 +282,22 @@ mado_registry_store_reserve_issuances (MadoRegistryStore *self, const MadoIssuan
   return IFACE (self)->reserve_issuances (self, request, prefix, error);
 }
 
+GPtrArray *
+mado_registry_store_list_issuances (MadoRegistryStore *self, const char *day, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  return IFACE (self)->list_issuances (self, day, error);
+}
+
+gboolean
+mado_registry_store_foreach_person (MadoRegistryStore *self, MadoRegistryStorePersonFunc func,
+                                    gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return IFACE (self)->foreach_person (self, func, user_data, error);
+}
+
 MadoIssuance *
 mado_registry_store_get_issuance (MadoRegistryStore *self, const char *issue_number, GError **error)
 {
@@ -319,4 +396,214 @@ mado_registry_store_backup (MadoRegistryStore *self, const char *path, GError **
   g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   return IFACE (self)->backup (self, path, error);
+}
+
+/* ---- schema 4 ------------------------------------------------------------------------------ */
+
+gboolean
+mado_registry_store_enrol_terminal (MadoRegistryStore *self, const char *terminal_id,
+                                    const char *kind, const char *serial_hex, gint64 not_after,
+                                    gint64 at, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (terminal_id != NULL && kind != NULL && serial_hex != NULL, FALSE);
+  return IFACE (self)->enrol_terminal (self, terminal_id, kind, serial_hex, not_after, at, error);
+}
+
+MadoTerminalRecord *
+mado_registry_store_find_terminal_by_serial (MadoRegistryStore *self, const char *serial_hex,
+                                             GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (serial_hex != NULL, NULL);
+  return IFACE (self)->find_terminal_by_serial (self, serial_hex, error);
+}
+
+gboolean
+mado_registry_store_revoke_terminal (MadoRegistryStore *self, const char *terminal_id, gint64 at,
+                                     GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (terminal_id != NULL, FALSE);
+  return IFACE (self)->revoke_terminal (self, terminal_id, at, error);
+}
+
+GPtrArray *
+mado_registry_store_list_terminals (MadoRegistryStore *self, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  return IFACE (self)->list_terminals (self, error);
+}
+
+gboolean
+mado_registry_store_put_operator (MadoRegistryStore *self, const MadoOperatorRecord *op,
+                                  GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (op != NULL, FALSE);
+  return IFACE (self)->put_operator (self, op, error);
+}
+
+MadoOperatorRecord *
+mado_registry_store_get_operator (MadoRegistryStore *self, const char *login, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (login != NULL, NULL);
+  return IFACE (self)->get_operator (self, login, error);
+}
+
+gboolean
+mado_registry_store_put_session (MadoRegistryStore *self, const MadoSessionRecord *s,
+                                 GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (s != NULL, FALSE);
+  return IFACE (self)->put_session (self, s, error);
+}
+
+MadoSessionRecord *
+mado_registry_store_get_session (MadoRegistryStore *self, const char *token_hash, gint64 now,
+                                 GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (token_hash != NULL, NULL);
+  return IFACE (self)->get_session (self, token_hash, now, error);
+}
+
+gboolean
+mado_registry_store_delete_session (MadoRegistryStore *self, const char *token_hash, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+  return IFACE (self)->delete_session (self, token_hash, error);
+}
+
+gboolean
+mado_registry_store_put_nonce (MadoRegistryStore *self, const guint8 nonce[MADO_NONCE_LENGTH],
+                               gint64 expires_at, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (nonce != NULL, FALSE);
+  return IFACE (self)->put_nonce (self, nonce, expires_at, error);
+}
+
+MadoNonceState
+mado_registry_store_take_nonce (MadoRegistryStore *self, const guint8 nonce[MADO_NONCE_LENGTH],
+                                gint64 now, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), MADO_NONCE_UNKNOWN);
+  g_return_val_if_fail (nonce != NULL, MADO_NONCE_UNKNOWN);
+  return IFACE (self)->take_nonce (self, nonce, now, error);
+}
+
+gboolean
+mado_registry_store_put_move_draft (MadoRegistryStore *self, const MadoMoveDraft *draft,
+                                    GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (draft != NULL, FALSE);
+  return IFACE (self)->put_move_draft (self, draft, error);
+}
+
+MadoMoveDraft *
+mado_registry_store_get_move_draft (MadoRegistryStore *self, const char *draft_id, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (draft_id != NULL, NULL);
+  return IFACE (self)->get_move_draft (self, draft_id, error);
+}
+
+gboolean
+mado_registry_store_update_move_draft (MadoRegistryStore *self, const MadoMoveDraft *draft,
+                                       MadoMoveStatus expected_status, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (draft != NULL, FALSE);
+  return IFACE (self)->update_move_draft (self, draft, expected_status, error);
+}
+
+GPtrArray *
+mado_registry_store_list_move_drafts (MadoRegistryStore *self, int status, guint limit,
+                                      GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  return IFACE (self)->list_move_drafts (self, status, limit, error);
+}
+
+gboolean
+mado_registry_store_set_issuance_digest (MadoRegistryStore *self, const char *issue_number,
+                                         const char *digest_hex, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (issue_number != NULL && digest_hex != NULL, FALSE);
+  return IFACE (self)->set_issuance_document (self, issue_number, digest_hex, NULL, error);
+}
+
+char *
+mado_registry_store_get_issuance_digest (MadoRegistryStore *self, const char *issue_number,
+                                         GError **error)
+{
+  char *digest = NULL;
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (issue_number != NULL, NULL);
+  if (!IFACE (self)->get_issuance_document (self, issue_number, &digest, NULL, error))
+    return NULL;
+  return digest;
+}
+
+gboolean
+mado_registry_store_set_issuance_document (MadoRegistryStore *self, const char *issue_number,
+                                           const char *digest_hex, const char *document_json,
+                                           GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (issue_number != NULL && digest_hex != NULL, FALSE);
+  return IFACE (self)->set_issuance_document (self, issue_number, digest_hex, document_json, error);
+}
+
+gboolean
+mado_registry_store_get_issuance_document (MadoRegistryStore *self, const char *issue_number,
+                                           char **digest_hex, char **document_json, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (issue_number != NULL, FALSE);
+  return IFACE (self)->get_issuance_document (self, issue_number, digest_hex, document_json, error);
+}
+
+GPtrArray *
+mado_registry_store_list_tickets (MadoRegistryStore *self, const char *day, int status,
+                                  GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (day != NULL, NULL);
+  return IFACE (self)->list_tickets (self, day, status, error);
+}
+
+MadoQueueTicket *
+mado_registry_store_call_next_ticket (MadoRegistryStore *self, const char *const *categories,
+                                      const char *day, const char *counter, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (categories != NULL && day != NULL && counter != NULL, NULL);
+  return IFACE (self)->call_next_ticket (self, categories, day, counter, error);
+}
+
+gboolean
+mado_registry_store_reserve_ticket_block (MadoRegistryStore *self, const char *category,
+                                          const char *day, guint count, guint *first, guint *last,
+                                          GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (category != NULL && day != NULL, FALSE);
+  g_return_val_if_fail (first != NULL && last != NULL, FALSE);
+  return IFACE (self)->reserve_ticket_block (self, category, day, count, first, last, error);
+}
+
+gboolean
+mado_registry_store_put_offline_ticket (MadoRegistryStore *self, const MadoQueueTicket *ticket,
+                                        GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (ticket != NULL, FALSE);
+  return IFACE (self)->put_offline_ticket (self, ticket, error);
 }

@@ -117,7 +117,80 @@ static const char migration_3[]
       ");\n"
       "CREATE INDEX access_log_by_person ON access_log (atena_number, id);\n";
 
-static const char *const migrations[] = { NULL, migration_1, migration_2, migration_3 };
+/* Terminals and their certificates, operators, sessions, challenge nonces, move drafts, the
+ * issuance's document digest, offline ticket blocks, the instant each ticket was issued
+ * (call_next_ticket's order) and the day each issuance was reserved (list_issuances'); both
+ * filled from the stored JSON for the rows already there. */
+static const char migration_4[]
+    = "CREATE TABLE terminals (\n"
+      "  terminal_id TEXT PRIMARY KEY,\n"
+      "  kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'console')),\n"
+      "  enrolled_at INTEGER NOT NULL,\n"
+      "  revoked_at INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE TABLE terminal_certificates (\n"
+      "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+      "  serial_hex TEXT NOT NULL UNIQUE,\n"
+      "  terminal_id TEXT NOT NULL REFERENCES terminals (terminal_id),\n"
+      "  not_after INTEGER NOT NULL,\n"
+      "  enrolled_at INTEGER NOT NULL,\n"
+      "  revoked_at INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX terminal_certificates_by_terminal\n"
+      "  ON terminal_certificates (terminal_id, enrolled_at, id);\n"
+      "CREATE TABLE operators (\n"
+      "  login TEXT PRIMARY KEY,\n"
+      "  display_name TEXT NOT NULL,\n"
+      "  role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'administrator')),\n"
+      "  password_hash TEXT NOT NULL,\n"
+      "  disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),\n"
+      "  created_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE TABLE sessions (\n"
+      "  token_hash TEXT PRIMARY KEY,\n"
+      "  kind TEXT NOT NULL CHECK (kind IN ('identity', 'operator')),\n"
+      "  subject TEXT NOT NULL,\n"
+      "  terminal_id TEXT NOT NULL,\n"
+      "  card_link TEXT,\n"
+      "  created_at INTEGER NOT NULL,\n"
+      "  expires_at INTEGER NOT NULL,\n"
+      "  CHECK (kind = 'identity' OR card_link IS NULL)\n"
+      ");\n"
+      "CREATE INDEX sessions_by_expiry ON sessions (expires_at);\n"
+      "CREATE TABLE nonces (\n"
+      "  nonce BLOB PRIMARY KEY,\n"
+      "  expires_at INTEGER NOT NULL,\n"
+      "  used INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX nonces_by_expiry ON nonces (expires_at);\n"
+      "CREATE TABLE move_drafts (\n"
+      "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+      "  draft_id TEXT NOT NULL UNIQUE,\n"
+      "  status TEXT NOT NULL,\n"
+      "  draft_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE INDEX move_drafts_by_status ON move_drafts (status, id);\n"
+      "ALTER TABLE issuances ADD COLUMN digest_hex TEXT;\n"
+      "ALTER TABLE issuances ADD COLUMN document_json TEXT;\n"
+      "ALTER TABLE tickets ADD COLUMN issued_unix INTEGER NOT NULL DEFAULT 0;\n"
+      "UPDATE tickets SET issued_unix = coalesce(CAST(strftime('%s', "
+      "json_extract(ticket_json, '$.issued_at')) AS INTEGER), 0);\n"
+      "CREATE INDEX tickets_by_day_status ON tickets (day, status, issued_unix);\n"
+      "ALTER TABLE issuances ADD COLUMN reserved_day TEXT NOT NULL DEFAULT '';\n"
+      "UPDATE issuances SET reserved_day = "
+      "coalesce(substr(json_extract(issuance_json, '$.reserved_at'), 1, 10), '');\n"
+      "CREATE INDEX issuances_by_day ON issuances (reserved_day, serial);\n"
+      "CREATE TABLE ticket_blocks (\n"
+      "  day TEXT NOT NULL,\n"
+      "  category TEXT NOT NULL,\n"
+      "  first_number INTEGER NOT NULL,\n"
+      "  last_number INTEGER NOT NULL,\n"
+      "  PRIMARY KEY (day, category, first_number),\n"
+      "  CHECK (1 <= first_number AND first_number <= last_number AND last_number <= 9999)\n"
+      ");\n";
+
+static const char *const migrations[]
+    = { NULL, migration_1, migration_2, migration_3, migration_4 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MADO_SQLITE_SCHEMA_VERSION + 1);
 
 const char *
@@ -410,6 +483,15 @@ mado_sqlite_store_new (const char *path, GError **error)
   return g_steal_pointer (&self);
 }
 
+void
+mado_sqlite_store_set_busy_timeout (MadoSqliteStore *self, guint milliseconds)
+{
+  g_return_if_fail (MADO_IS_SQLITE_STORE (self));
+  lock (self);
+  sqlite3_busy_timeout (self->db, (int)MIN (milliseconds, (guint)G_MAXINT));
+  unlock (self);
+}
+
 static guint
 sqlite_get_schema_version (MadoRegistryStore *store)
 {
@@ -554,6 +636,70 @@ sqlite_get_person (MadoRegistryStore *store, const char *atena_number, GError **
   if (json == NULL)
     return NULL;
   return mado_store_person_from_json_text (json, error);
+}
+
+/* One page of persons after @after (NULL: from the first), at most @limit, into @page (MadoPerson
+ * *, without 個人番号), and the page's last 宛名番号 in *@last; the caller holds the lock. One
+ * statement: one consistent read. */
+static gboolean
+person_page_locked (MadoSqliteStore *self, const char *after, guint limit, GPtrArray *page,
+                    char **last, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = prepare (self,
+                 after != NULL ? "SELECT atena_number, person_json FROM persons "
+                                 "WHERE atena_number > ?1 ORDER BY atena_number LIMIT ?2"
+                               : "SELECT atena_number, person_json FROM persons "
+                                 "ORDER BY atena_number LIMIT ?2",
+                 error);
+  int row;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (after != NULL)
+    bind_text (stmt, 1, after);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((row = step_row (self, stmt, "reading the persons", error)) > 0)
+    {
+      MadoPerson *person = mado_store_person_from_json_text (column_text (stmt, 1), error);
+      if (person == NULL)
+        return FALSE;
+      g_ptr_array_add (page, person);
+      g_free (*last);
+      *last = g_strdup (column_text (stmt, 0));
+    }
+  return row == 0;
+}
+
+static gboolean
+sqlite_foreach_person (MadoRegistryStore *store, MadoRegistryStorePersonFunc func,
+                       gpointer user_data, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *after = NULL;
+
+  /* Keyset pages: the lock (and SQLite's read snapshot) is held for one page, not for the walk,
+   * so a long export neither stalls the store's other users nor pins the WAL. */
+  for (;;)
+    {
+      g_autoptr (GPtrArray) page
+          = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_person_free);
+      g_autofree char *last = NULL;
+      gboolean ok;
+
+      lock (self);
+      ok = person_page_locked (self, after, MADO_REGISTRY_STORE_PERSON_PAGE, page, &last, error);
+      unlock (self);
+      if (!ok)
+        return FALSE;
+      for (guint i = 0; i < page->len; i++)
+        if (!func (g_ptr_array_index (page, i), user_data, error))
+          return FALSE;
+      if (page->len < MADO_REGISTRY_STORE_PERSON_PAGE)
+        return TRUE;
+      g_free (after);
+      after = g_steal_pointer (&last);
+    }
 }
 
 static GPtrArray *
@@ -998,13 +1144,39 @@ sqlite_set_ticket_range (MadoRegistryStore *store, const char *category, guint f
   return tx_end (self, ok, error);
 }
 
+/* Inserts a valid ticket with its number (CONFLICT when the id or the number is taken). */
+static gboolean
+insert_ticket (MadoSqliteStore *self, const MadoQueueTicket *ticket, const char *day,
+               GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
+  g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  gint64 issued_unix;
+
+  if (!mado_store_ticket_issued_unix (ticket, &issued_unix, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json, "
+                  "issued_unix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, ticket->ticket_id);
+  bind_text (stmt, 2, day);
+  bind_text (stmt, 3, ticket->category);
+  sqlite3_bind_int64 (stmt, 4, ticket->number);
+  bind_text (stmt, 5, mado_store_json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 6, json);
+  sqlite3_bind_int64 (stmt, 7, issued_unix);
+  return step_done (self, stmt, "writing the ticket", error);
+}
+
 static gboolean
 issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char *day,
                      GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autofree char *json = NULL;
   gint64 first = 1, last = 999, number;
   int row;
 
@@ -1049,21 +1221,7 @@ issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char 
   ticket->number = (guint)number;
   if (!mado_queue_ticket_validate (ticket, error))
     return FALSE;
-  node = mado_queue_ticket_to_json (ticket);
-  json = mado_queue_ticket_to_data (ticket, NULL);
-  stmt = prepare (self,
-                  "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, ticket->ticket_id);
-  bind_text (stmt, 2, day);
-  bind_text (stmt, 3, ticket->category);
-  sqlite3_bind_int64 (stmt, 4, number);
-  bind_text (stmt, 5, mado_store_json_text (json_node_get_object (node), "status"));
-  bind_text (stmt, 6, json);
-  return step_done (self, stmt, "writing the ticket", error);
+  return insert_ticket (self, ticket, day, error);
 }
 
 static gboolean
@@ -1120,8 +1278,11 @@ update_ticket_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, cons
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
   g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  gint64 issued_unix;
   int row;
 
+  if (!mado_store_ticket_issued_unix (ticket, &issued_unix, error))
+    return FALSE;
   stmt = prepare (self, "SELECT day, category, number FROM tickets WHERE ticket_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -1138,13 +1299,16 @@ update_ticket_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, cons
       return FALSE;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self, "UPDATE tickets SET status = ?2, ticket_json = ?3 WHERE ticket_id = ?1",
+  stmt = prepare (self,
+                  "UPDATE tickets SET status = ?2, ticket_json = ?3, issued_unix = ?4 "
+                  "WHERE ticket_id = ?1",
                   error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, ticket->ticket_id);
   bind_text (stmt, 2, mado_store_json_text (json_node_get_object (node), "status"));
   bind_text (stmt, 3, json);
+  sqlite3_bind_int64 (stmt, 4, issued_unix);
   return step_done (self, stmt, "writing the ticket", error);
 }
 
@@ -1174,17 +1338,18 @@ write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 seri
 {
   g_autoptr (JsonNode) node = mado_issuance_to_json (issuance);
   g_autofree char *json = mado_issuance_to_data (issuance, NULL);
+  g_autofree char *day = mado_store_issuance_day (issuance);
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   if (insert)
     stmt = prepare (self,
                     "INSERT INTO issuances (issue_number, status, requester, fee, issuance_json, "
-                    "serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "reserved_day, serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     error);
   else
     stmt = prepare (self,
                     "UPDATE issuances SET status = ?2, requester = ?3, fee = ?4, "
-                    "issuance_json = ?5 WHERE issue_number = ?1",
+                    "issuance_json = ?5, reserved_day = ?6 WHERE issue_number = ?1",
                     error);
   if (stmt == NULL)
     return FALSE;
@@ -1193,8 +1358,9 @@ write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 seri
   bind_text (stmt, 3, issuance->requester);
   sqlite3_bind_int64 (stmt, 4, issuance->fee);
   bind_text (stmt, 5, json);
+  bind_text (stmt, 6, day);
   if (insert)
-    sqlite3_bind_int64 (stmt, 6, serial);
+    sqlite3_bind_int64 (stmt, 7, serial);
   return step_done (self, stmt, "writing the issuance", error);
 }
 
@@ -1288,6 +1454,42 @@ sqlite_get_issuance (MadoRegistryStore *store, const char *issue_number, GError 
   issuance = issuance_locked (self, issue_number, error);
   unlock (self);
   return issuance;
+}
+
+static GPtrArray *
+sqlite_list_issuances (MadoRegistryStore *store, const char *day, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) issuances
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_issuance_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int row;
+
+  if (day != NULL && !mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error), NULL;
+  lock (self);
+  stmt = prepare (self,
+                  day != NULL ? "SELECT issuance_json FROM issuances WHERE reserved_day = ?1 "
+                                "ORDER BY serial"
+                              : "SELECT issuance_json FROM issuances ORDER BY serial",
+                  error);
+  ok = stmt != NULL;
+  if (ok && day != NULL)
+    bind_text (stmt, 1, day);
+  while (ok && (row = step_row (self, stmt, "reading the issuances", error)) != 0)
+    {
+      MadoIssuance *issuance = NULL;
+      if (row > 0)
+        issuance = mado_issuance_new_from_data (column_text (stmt, 0), -1, error);
+      if (issuance == NULL)
+        ok = FALSE;
+      else
+        g_ptr_array_add (issuances, issuance);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&issuances) : NULL;
 }
 
 static gboolean
@@ -1424,6 +1626,954 @@ sqlite_purge_idempotent (MadoRegistryStore *store, gint64 before, guint64 *purge
   return tx_end (self, ok, error);
 }
 
+/* ---- terminals -------------------------------------------------------------------------- */
+
+static gboolean
+enrol_terminal_locked (MadoSqliteStore *self, const char *terminal_id, const char *kind,
+                       const char *serial, gint64 not_after, gint64 at, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  stmt = prepare (self,
+                  "INSERT INTO terminals (terminal_id, kind, enrolled_at) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (terminal_id) DO NOTHING",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, terminal_id);
+  bind_text (stmt, 2, kind);
+  sqlite3_bind_int64 (stmt, 3, at);
+  if (!step_done (self, stmt, "writing the terminal", error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "SELECT kind, revoked_at FROM terminals WHERE terminal_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, terminal_id);
+  row = step_row (self, stmt, "reading the terminal", error);
+  if (row <= 0)
+    return row < 0 ? FALSE : mado_store_not_found ("terminal", error);
+  if (sqlite3_column_int64 (stmt, 1) != 0)
+    return mado_store_conflict ("the terminal is revoked: revocation is final for its id", error);
+  if (g_strcmp0 (column_text (stmt, 0), kind) != 0)
+    return mado_store_conflict ("the terminal is enrolled as another kind", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "INSERT INTO terminal_certificates (serial_hex, terminal_id, not_after, "
+                  "enrolled_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (serial_hex) DO NOTHING",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, serial);
+  bind_text (stmt, 2, terminal_id);
+  sqlite3_bind_int64 (stmt, 3, not_after);
+  sqlite3_bind_int64 (stmt, 4, at);
+  if (!step_done (self, stmt, "writing the terminal certificate", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    return mado_store_conflict ("the certificate serial is already enrolled", error);
+  return TRUE;
+}
+
+static gboolean
+sqlite_enrol_terminal (MadoRegistryStore *store, const char *terminal_id, const char *kind,
+                       const char *serial_hex, gint64 not_after, gint64 at, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *serial = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_terminal (terminal_id, kind, error))
+    return FALSE;
+  serial = mado_store_serial_normalize (serial_hex, error);
+  if (serial == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = enrol_terminal_locked (self, terminal_id, kind, serial, not_after, at, error);
+  return tx_end (self, ok, error);
+}
+
+/* The columns of a MadoTerminalRecord, certificate c of terminal t. */
+#define TERMINAL_COLUMNS                                                                           \
+  "t.terminal_id, t.kind, c.serial_hex, c.not_after, c.enrolled_at, "                              \
+  "CASE WHEN t.revoked_at <> 0 THEN t.revoked_at ELSE c.revoked_at END"
+
+static MadoTerminalRecord *
+terminal_from_row (sqlite3_stmt *stmt)
+{
+  MadoTerminalRecord *record = g_new0 (MadoTerminalRecord, 1);
+
+  record->terminal_id = g_strdup (column_text (stmt, 0));
+  record->kind = g_strdup (column_text (stmt, 1));
+  record->serial_hex = g_strdup (column_text (stmt, 2));
+  record->not_after = sqlite3_column_int64 (stmt, 3);
+  record->enrolled_at = sqlite3_column_int64 (stmt, 4);
+  record->revoked_at = sqlite3_column_int64 (stmt, 5);
+  return record;
+}
+
+static MadoTerminalRecord *
+sqlite_find_terminal_by_serial (MadoRegistryStore *store, const char *serial_hex, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *serial = mado_store_serial_normalize (serial_hex, error);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  MadoTerminalRecord *record = NULL;
+  int row;
+
+  if (serial == NULL)
+    return NULL;
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT " TERMINAL_COLUMNS " FROM terminal_certificates c "
+                  "JOIN terminals t ON t.terminal_id = c.terminal_id WHERE c.serial_hex = ?1",
+                  error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, serial);
+      row = step_row (self, stmt, "reading the terminal", error);
+      if (row > 0)
+        record = terminal_from_row (stmt);
+      else if (row == 0)
+        mado_store_not_found ("terminal certificate", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return record;
+}
+
+static gboolean
+revoke_terminal_locked (MadoSqliteStore *self, const char *terminal_id, gint64 at, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  stmt = prepare (self,
+                  "UPDATE terminals SET revoked_at = ?2 WHERE terminal_id = ?1 AND revoked_at = 0",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, terminal_id);
+  sqlite3_bind_int64 (stmt, 2, at);
+  if (!step_done (self, stmt, "revoking the terminal", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      stmt = prepare (self, "SELECT 1 FROM terminals WHERE terminal_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, terminal_id);
+      row = step_row (self, stmt, "reading the terminal", error);
+      if (row <= 0)
+        return row < 0 ? FALSE : mado_store_not_found ("terminal", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self,
+                  "UPDATE terminal_certificates SET revoked_at = ?2 "
+                  "WHERE terminal_id = ?1 AND revoked_at = 0",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, terminal_id);
+  sqlite3_bind_int64 (stmt, 2, at);
+  return step_done (self, stmt, "revoking the terminal's certificates", error);
+}
+
+static gboolean
+sqlite_revoke_terminal (MadoRegistryStore *store, const char *terminal_id, gint64 at,
+                        GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  gboolean ok;
+
+  if (!mado_store_check_terminal (terminal_id, NULL, error))
+    return FALSE;
+  if (at <= 0)
+    return mado_store_invalid ("at: not a time after 1970 (0 means not revoked)", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = revoke_terminal_locked (self, terminal_id, at, error);
+  return tx_end (self, ok, error);
+}
+
+static GPtrArray *
+sqlite_list_terminals (MadoRegistryStore *store, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) records
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_terminal_record_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int row;
+
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT " TERMINAL_COLUMNS " FROM terminals t "
+                  "JOIN terminal_certificates c ON c.id = (SELECT c2.id FROM "
+                  "terminal_certificates c2 WHERE c2.terminal_id = t.terminal_id "
+                  "ORDER BY c2.enrolled_at DESC, c2.id DESC LIMIT 1) ORDER BY t.terminal_id",
+                  error);
+  ok = stmt != NULL;
+  while (ok && (row = step_row (self, stmt, "reading the terminals", error)) != 0)
+    {
+      if (row < 0)
+        ok = FALSE;
+      else
+        g_ptr_array_add (records, terminal_from_row (stmt));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&records) : NULL;
+}
+
+/* ---- operators -------------------------------------------------------------------------- */
+
+static gboolean
+sqlite_put_operator (MadoRegistryStore *store, const MadoOperatorRecord *op, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_operator (op, error))
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO operators (login, display_name, role, password_hash, disabled, "
+                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (login) DO UPDATE SET "
+                  "display_name = excluded.display_name, role = excluded.role, "
+                  "password_hash = excluded.password_hash, disabled = excluded.disabled, "
+                  "created_at = excluded.created_at",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, op->login);
+      bind_text (stmt, 2, op->display_name);
+      bind_text (stmt, 3, mado_operator_role_to_string (op->role));
+      bind_text (stmt, 4, op->password_hash);
+      sqlite3_bind_int (stmt, 5, op->disabled ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 6, op->created_at);
+      ok = step_done (self, stmt, "writing the operator", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static MadoOperatorRecord *
+sqlite_get_operator (MadoRegistryStore *store, const char *login, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (MadoOperatorRecord) op = NULL;
+  int row;
+
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT display_name, role, password_hash, disabled, created_at FROM operators "
+                  "WHERE login = ?1",
+                  error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, login);
+      row = step_row (self, stmt, "reading the operator", error);
+      if (row > 0)
+        {
+          op = g_new0 (MadoOperatorRecord, 1);
+          op->login = g_strdup (login);
+          op->display_name = g_strdup (column_text (stmt, 0));
+          op->password_hash = g_strdup (column_text (stmt, 2));
+          op->disabled = sqlite3_column_int (stmt, 3) != 0;
+          op->created_at = sqlite3_column_int64 (stmt, 4);
+          if (!mado_operator_role_from_string (column_text (stmt, 1), &op->role))
+            {
+              g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
+                                   "reading the operator: unknown role stored");
+              g_clear_pointer (&op, mado_operator_record_free);
+            }
+        }
+      else if (row == 0)
+        mado_store_not_found ("operator", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return g_steal_pointer (&op);
+}
+
+/* ---- sessions --------------------------------------------------------------------------- */
+
+static gboolean
+put_session_locked (MadoSqliteStore *self, const MadoSessionRecord *s, const char *token_hash,
+                    const char *card_link, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = prepare (self, "DELETE FROM sessions WHERE expires_at <= ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, s->created_at);
+  if (!step_done (self, stmt, "purging expired sessions", error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "INSERT INTO sessions (token_hash, kind, subject, terminal_id, card_link, "
+                  "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                  "ON CONFLICT (token_hash) DO UPDATE SET kind = excluded.kind, "
+                  "subject = excluded.subject, terminal_id = excluded.terminal_id, "
+                  "card_link = excluded.card_link, created_at = excluded.created_at, "
+                  "expires_at = excluded.expires_at",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token_hash);
+  bind_text (stmt, 2, s->kind);
+  bind_text (stmt, 3, s->subject);
+  bind_text (stmt, 4, s->terminal_id);
+  bind_text (stmt, 5, card_link);
+  sqlite3_bind_int64 (stmt, 6, s->created_at);
+  sqlite3_bind_int64 (stmt, 7, s->expires_at);
+  return step_done (self, stmt, "writing the session", error);
+}
+
+static gboolean
+sqlite_put_session (MadoRegistryStore *store, const MadoSessionRecord *s, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *token_hash = NULL;
+  g_autofree char *card_link = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_session (s, &token_hash, &card_link, error))
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = put_session_locked (self, s, token_hash, card_link, error);
+  return tx_end (self, ok, error);
+}
+
+static MadoSessionRecord *
+sqlite_get_session (MadoRegistryStore *store, const char *token_hash, gint64 now, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *hash = mado_store_hex64_normalize (token_hash, "token_hash", error);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  MadoSessionRecord *session = NULL;
+  int row;
+
+  if (hash == NULL)
+    return NULL;
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT kind, subject, terminal_id, card_link, created_at, expires_at "
+                  "FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+                  error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, hash);
+      sqlite3_bind_int64 (stmt, 2, now);
+      row = step_row (self, stmt, "reading the session", error);
+      if (row > 0)
+        {
+          session = g_new0 (MadoSessionRecord, 1);
+          session->token_hash = g_steal_pointer (&hash);
+          session->kind = g_strdup (column_text (stmt, 0));
+          session->subject = g_strdup (column_text (stmt, 1));
+          session->terminal_id = g_strdup (column_text (stmt, 2));
+          session->card_link = g_strdup (column_text (stmt, 3));
+          session->created_at = sqlite3_column_int64 (stmt, 4);
+          session->expires_at = sqlite3_column_int64 (stmt, 5);
+        }
+      else if (row == 0)
+        mado_store_not_found ("session", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return session;
+}
+
+static gboolean
+sqlite_delete_session (MadoRegistryStore *store, const char *token_hash, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *hash = mado_store_hex64_normalize (token_hash, "token_hash", error);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (hash == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "DELETE FROM sessions WHERE token_hash = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, hash);
+      ok = step_done (self, stmt, "deleting the session", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+/* ---- challenge nonces ------------------------------------------------------------------- */
+
+/* A nonce row stays this long after it expires: a late answer reads EXPIRED or USED. */
+#define NONCE_TOMBSTONE_SECONDS 3600
+
+static gboolean
+sqlite_put_nonce (MadoRegistryStore *store, const guint8 *nonce, gint64 expires_at, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO nonces (nonce, expires_at) VALUES (?1, ?2) "
+                  "ON CONFLICT (nonce) DO NOTHING",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_blob (stmt, 1, nonce, MADO_NONCE_LENGTH, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, expires_at);
+      ok = step_done (self, stmt, "writing the nonce", error);
+    }
+  if (ok && sqlite3_changes (self->db) != 1)
+    ok = mado_store_conflict ("the nonce is already stored", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+take_nonce_locked (MadoSqliteStore *self, const guint8 *nonce, gint64 now, MadoNonceState *state,
+                   GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  stmt = prepare (self, "DELETE FROM nonces WHERE expires_at < ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now - NONCE_TOMBSTONE_SECONDS);
+  if (!step_done (self, stmt, "purging nonces", error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* The one statement that consumes: whoever changes the row got it FRESH. */
+  stmt = prepare (
+      self, "UPDATE nonces SET used = 1 WHERE nonce = ?1 AND used = 0 AND expires_at >= ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, nonce, MADO_NONCE_LENGTH, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (!step_done (self, stmt, "taking the nonce", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 1)
+    {
+      *state = MADO_NONCE_FRESH;
+      return TRUE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "SELECT used FROM nonces WHERE nonce = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, nonce, MADO_NONCE_LENGTH, SQLITE_STATIC);
+  row = step_row (self, stmt, "reading the nonce", error);
+  if (row < 0)
+    return FALSE;
+  if (row == 0)
+    *state = MADO_NONCE_UNKNOWN;
+  else
+    *state = sqlite3_column_int (stmt, 0) != 0 ? MADO_NONCE_USED : MADO_NONCE_EXPIRED;
+  return TRUE;
+}
+
+static MadoNonceState
+sqlite_take_nonce (MadoRegistryStore *store, const guint8 *nonce, gint64 now, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  MadoNonceState state = MADO_NONCE_UNKNOWN;
+  gboolean ok;
+
+  if (!tx_begin (self, error))
+    return MADO_NONCE_UNKNOWN;
+  ok = take_nonce_locked (self, nonce, now, &state, error);
+  if (!tx_end (self, ok, error))
+    return MADO_NONCE_UNKNOWN;
+  return state;
+}
+
+/* ---- move drafts ------------------------------------------------------------------------ */
+
+static gboolean
+sqlite_put_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (!mado_move_draft_validate (draft, error))
+    return FALSE;
+  json = mado_move_draft_to_data (draft, NULL);
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO move_drafts (draft_id, status, draft_json) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (draft_id) DO NOTHING",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, draft->draft_id);
+      bind_text (stmt, 2, mado_move_status_to_string (draft->status));
+      bind_text (stmt, 3, json);
+      ok = step_done (self, stmt, "writing the move draft", error);
+    }
+  if (ok && sqlite3_changes (self->db) != 1)
+    ok = mado_store_conflict ("a move draft with that id is already stored", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return tx_end (self, ok, error);
+}
+
+static MadoMoveDraft *
+sqlite_get_move_draft (MadoRegistryStore *store, const char *draft_id, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = NULL;
+  int row;
+
+  lock (self);
+  stmt = prepare (self, "SELECT draft_json FROM move_drafts WHERE draft_id = ?1", error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, draft_id);
+      row = step_row (self, stmt, "reading the move draft", error);
+      if (row > 0)
+        json = g_strdup (column_text (stmt, 0));
+      else if (row == 0)
+        mado_store_not_found ("move draft", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  if (json == NULL)
+    return NULL;
+  return mado_move_draft_new_from_data (json, -1, error);
+}
+
+static gboolean
+update_move_draft_locked (MadoSqliteStore *self, const MadoMoveDraft *draft, const char *json,
+                          MadoMoveStatus expected, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  /* Compare and set in one statement: the optimistic lock of two clerks on one draft. */
+  stmt = prepare (self,
+                  "UPDATE move_drafts SET status = ?2, draft_json = ?3 "
+                  "WHERE draft_id = ?1 AND status = ?4",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, draft->draft_id);
+  bind_text (stmt, 2, mado_move_status_to_string (draft->status));
+  bind_text (stmt, 3, json);
+  bind_text (stmt, 4, mado_move_status_to_string (expected));
+  if (!step_done (self, stmt, "writing the move draft", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 1)
+    return TRUE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "SELECT 1 FROM move_drafts WHERE draft_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, draft->draft_id);
+  row = step_row (self, stmt, "reading the move draft", error);
+  if (row <= 0)
+    return row < 0 ? FALSE : mado_store_not_found ("move draft", error);
+  return mado_store_conflict ("the move draft's status changed since it was read", error);
+}
+
+static gboolean
+sqlite_update_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft,
+                          MadoMoveStatus expected_status, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (!mado_store_check_draft_update (draft, expected_status, error))
+    return FALSE;
+  json = mado_move_draft_to_data (draft, NULL);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = update_move_draft_locked (self, draft, json, expected_status, error);
+  return tx_end (self, ok, error);
+}
+
+static GPtrArray *
+sqlite_list_move_drafts (MadoRegistryStore *store, int status, guint limit, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) drafts
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_move_draft_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const char *name = mado_store_move_status_name (status);
+  gboolean ok;
+  int row;
+
+  if (status != -1 && name == NULL)
+    return mado_store_invalid ("status: not -1 or a MadoMoveStatus", error), NULL;
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT draft_json FROM move_drafts WHERE (?1 IS NULL OR status = ?1) "
+                  "ORDER BY id LIMIT ?2",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, name);
+      sqlite3_bind_int64 (stmt, 2, limit == 0 ? -1 : (gint64)limit);
+    }
+  while (ok && (row = step_row (self, stmt, "reading the move drafts", error)) != 0)
+    {
+      MadoMoveDraft *draft = NULL;
+      if (row > 0)
+        draft = mado_move_draft_new_from_data (column_text (stmt, 0), -1, error);
+      if (draft == NULL)
+        ok = FALSE;
+      else
+        g_ptr_array_add (drafts, draft);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&drafts) : NULL;
+}
+
+/* ---- issuance digests ------------------------------------------------------------------- */
+
+static gboolean
+set_digest_locked (MadoSqliteStore *self, const char *issue_number, const char *digest,
+                   const char *document_json, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const char *stored;
+  int row;
+
+  stmt = prepare (self, "SELECT digest_hex FROM issuances WHERE issue_number = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, issue_number);
+  row = step_row (self, stmt, "reading the issuance", error);
+  if (row <= 0)
+    return row < 0 ? FALSE : mado_store_not_found ("issuance", error);
+  stored = column_text (stmt, 0);
+  if (stored != NULL)
+    return g_str_equal (stored, digest)
+               ? TRUE
+               : mado_store_conflict ("the issuance already has another document digest", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (
+      self, "UPDATE issuances SET digest_hex = ?2, document_json = ?3 WHERE issue_number = ?1",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, issue_number);
+  bind_text (stmt, 2, digest);
+  bind_text (stmt, 3, document_json);
+  return step_done (self, stmt, "writing the document digest", error);
+}
+
+static gboolean
+sqlite_set_issuance_document (MadoRegistryStore *store, const char *issue_number,
+                              const char *digest_hex, const char *document_json, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *digest = mado_store_hex64_normalize (digest_hex, "digest", error);
+  gboolean ok;
+
+  if (digest == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = set_digest_locked (self, issue_number, digest, document_json, error);
+  return tx_end (self, ok, error);
+}
+
+static gboolean
+sqlite_get_issuance_document (MadoRegistryStore *store, const char *issue_number, char **digest_hex,
+                              char **document_json, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+  int row;
+
+  lock (self);
+  stmt = prepare (self, "SELECT digest_hex, document_json FROM issuances WHERE issue_number = ?1",
+                  error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, issue_number);
+      row = step_row (self, stmt, "reading the issuance", error);
+      if (row > 0)
+        {
+          if (digest_hex != NULL)
+            *digest_hex = g_strdup (column_text (stmt, 0));
+          if (document_json != NULL)
+            *document_json = g_strdup (column_text (stmt, 1));
+          ok = TRUE;
+        }
+      else if (row == 0)
+        mado_store_not_found ("issuance", error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok;
+}
+
+/* ---- queue calling and offline blocks --------------------------------------------------- */
+
+static GPtrArray *
+sqlite_list_tickets (MadoRegistryStore *store, const char *day, int status, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (GPtrArray) tickets
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_queue_ticket_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const char *name = mado_store_ticket_status_name (status);
+  gboolean ok;
+  int row;
+
+  if (!mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error), NULL;
+  if (status != -1 && name == NULL)
+    return mado_store_invalid ("status: not -1 or a MadoTicketStatus", error), NULL;
+  lock (self);
+  stmt = prepare (self,
+                  "SELECT ticket_json FROM tickets WHERE day = ?1 AND (?2 IS NULL OR status = ?2) "
+                  "ORDER BY category, number",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, day);
+      bind_text (stmt, 2, name);
+    }
+  while (ok && (row = step_row (self, stmt, "reading the tickets", error)) != 0)
+    {
+      MadoQueueTicket *ticket = NULL;
+      if (row > 0)
+        ticket = mado_queue_ticket_new_from_data (column_text (stmt, 0), -1, error);
+      if (ticket == NULL)
+        ok = FALSE;
+      else
+        g_ptr_array_add (tickets, ticket);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  return ok ? g_steal_pointer (&tickets) : NULL;
+}
+
+static MadoQueueTicket *
+call_next_locked (MadoSqliteStore *self, const char *letters, const char *day, const char *counter,
+                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (MadoQueueTicket) ticket = NULL;
+  g_autofree char *json = NULL;
+  int row;
+
+  /* BEGIN IMMEDIATE holds the write lock from here to COMMIT: no other connection reads the
+   * same ticket as waiting in between. */
+  stmt = prepare (self,
+                  "SELECT ticket_json FROM tickets WHERE day = ?1 AND status = 'waiting' "
+                  "AND instr(?2, category) > 0 ORDER BY issued_unix, category, number LIMIT 1",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, day);
+  bind_text (stmt, 2, letters);
+  row = step_row (self, stmt, "reading the waiting tickets", error);
+  if (row <= 0)
+    return row < 0 ? NULL : (mado_store_not_found ("waiting ticket", error), NULL);
+  ticket = mado_store_ticket_called (column_text (stmt, 0), counter, &json, error);
+  if (ticket == NULL)
+    return NULL;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (
+      self, "UPDATE tickets SET status = 'called', ticket_json = ?2 WHERE ticket_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, ticket->ticket_id);
+  bind_text (stmt, 2, json);
+  if (!step_done (self, stmt, "calling the ticket", error))
+    return NULL;
+  return g_steal_pointer (&ticket);
+}
+
+static MadoQueueTicket *
+sqlite_call_next_ticket (MadoRegistryStore *store, const char *const *categories, const char *day,
+                         const char *counter, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *letters = mado_store_categories_string (categories, error);
+  g_autoptr (MadoQueueTicket) ticket = NULL;
+
+  if (letters == NULL)
+    return NULL;
+  if (!mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error), NULL;
+  if (!tx_begin (self, error))
+    return NULL;
+  ticket = call_next_locked (self, letters, day, counter, error);
+  if (!tx_end (self, ticket != NULL, error))
+    return NULL;
+  return g_steal_pointer (&ticket);
+}
+
+static gboolean
+reserve_block_locked (MadoSqliteStore *self, const char *category, const char *day, guint count,
+                      guint *first_out, guint *last_out, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 first = 1, last = 999, block_last;
+  int row;
+
+  stmt = prepare (self, "SELECT first_number, last_number FROM ticket_ranges WHERE category = ?1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, category);
+  row = step_row (self, stmt, "reading the ticket range", error);
+  if (row < 0)
+    return FALSE;
+  if (row > 0)
+    {
+      first = sqlite3_column_int64 (stmt, 0);
+      last = sqlite3_column_int64 (stmt, 1);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* The counter issue_ticket numbers from: the block is the next @count numbers. */
+  stmt = prepare (self,
+                  "INSERT INTO ticket_counters (day, category, last_number) VALUES (?1, ?2, "
+                  "?3 - 1 + ?4) ON CONFLICT (day, category) DO UPDATE SET "
+                  "last_number = max(last_number, ?3 - 1) + ?4 RETURNING last_number",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, day);
+  bind_text (stmt, 2, category);
+  sqlite3_bind_int64 (stmt, 3, first);
+  sqlite3_bind_int64 (stmt, 4, count);
+  if (step_row (self, stmt, "reserving the ticket block", error) <= 0)
+    return error == NULL || *error != NULL ? FALSE : mado_store_invalid ("no number", error);
+  block_last = sqlite3_column_int64 (stmt, 0);
+  if (!step_done (self, stmt, "reserving the ticket block", error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (block_last > last)
+    {
+      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,
+                   "category %s has not %u numbers left in its range today", category, count);
+      return FALSE;
+    }
+
+  stmt = prepare (self,
+                  "INSERT INTO ticket_blocks (day, category, first_number, last_number) "
+                  "VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, day);
+  bind_text (stmt, 2, category);
+  sqlite3_bind_int64 (stmt, 3, block_last - count + 1);
+  sqlite3_bind_int64 (stmt, 4, block_last);
+  if (!step_done (self, stmt, "writing the ticket block", error))
+    return FALSE;
+  *first_out = (guint)(block_last - count + 1);
+  *last_out = (guint)block_last;
+  return TRUE;
+}
+
+static gboolean
+sqlite_reserve_ticket_block (MadoRegistryStore *store, const char *category, const char *day,
+                             guint count, guint *first, guint *last, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  gboolean ok;
+
+  *first = *last = 0;
+  if (!mado_store_category_is_valid (category))
+    return mado_store_invalid ("category: not one letter A–Z", error);
+  if (!mado_store_day_is_valid (day))
+    return mado_store_invalid ("day: not YYYY-MM-DD", error);
+  if (count < 1 || count > 9999)
+    return mado_store_invalid ("count: not 1–9999", error);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = reserve_block_locked (self, category, day, count, first, last, error);
+  ok = tx_end (self, ok, error);
+  if (!ok)
+    *first = *last = 0;
+  return ok;
+}
+
+static gboolean
+put_offline_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, const char *day,
+                    GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  stmt = prepare (self,
+                  "SELECT 1 FROM ticket_blocks WHERE day = ?1 AND category = ?2 "
+                  "AND ?3 BETWEEN first_number AND last_number",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, day);
+  bind_text (stmt, 2, ticket->category);
+  sqlite3_bind_int64 (stmt, 3, ticket->number);
+  row = step_row (self, stmt, "reading the ticket blocks", error);
+  if (row < 0)
+    return FALSE;
+  if (row == 0)
+    return mado_store_invalid ("the number lies in no block reserved for that day and category",
+                               error);
+  return insert_ticket (self, ticket, day, error);
+}
+
+static gboolean
+sqlite_put_offline_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (MadoQueueTicket) offline = mado_store_offline_ticket (ticket, error);
+  g_autofree char *day = NULL;
+  gboolean ok;
+
+  if (offline == NULL)
+    return FALSE;
+  day = mado_store_ticket_day (offline, error);
+  if (day == NULL)
+    return FALSE;
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = put_offline_locked (self, offline, day, error);
+  return tx_end (self, ok, error);
+}
+
 /* ---- online backup ---------------------------------------------------------------------- */
 
 static gboolean
@@ -1521,4 +2671,27 @@ mado_sqlite_store_iface_init (MadoRegistryStoreInterface *iface)
   iface->get_idempotent = sqlite_get_idempotent;
   iface->purge_idempotent = sqlite_purge_idempotent;
   iface->backup = sqlite_backup;
+  iface->enrol_terminal = sqlite_enrol_terminal;
+  iface->find_terminal_by_serial = sqlite_find_terminal_by_serial;
+  iface->revoke_terminal = sqlite_revoke_terminal;
+  iface->list_terminals = sqlite_list_terminals;
+  iface->put_operator = sqlite_put_operator;
+  iface->get_operator = sqlite_get_operator;
+  iface->put_session = sqlite_put_session;
+  iface->get_session = sqlite_get_session;
+  iface->delete_session = sqlite_delete_session;
+  iface->put_nonce = sqlite_put_nonce;
+  iface->take_nonce = sqlite_take_nonce;
+  iface->put_move_draft = sqlite_put_move_draft;
+  iface->get_move_draft = sqlite_get_move_draft;
+  iface->update_move_draft = sqlite_update_move_draft;
+  iface->list_move_drafts = sqlite_list_move_drafts;
+  iface->set_issuance_document = sqlite_set_issuance_document;
+  iface->get_issuance_document = sqlite_get_issuance_document;
+  iface->list_tickets = sqlite_list_tickets;
+  iface->call_next_ticket = sqlite_call_next_ticket;
+  iface->reserve_ticket_block = sqlite_reserve_ticket_block;
+  iface->put_offline_ticket = sqlite_put_offline_ticket;
+  iface->list_issuances = sqlite_list_issuances;
+  iface->foreach_person = sqlite_foreach_person;
 }

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; migrations 1…this are embedded. */
-#define MADO_SQLITE_SCHEMA_VERSION 3u
+#define MADO_SQLITE_SCHEMA_VERSION 4u
 /* How long a writer waits for another's lock before MADO_REGISTRY_ERROR_BUSY. */
 #define MADO_SQLITE_BUSY_TIMEOUT_MS 10000
 
@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (MadoSqliteStore, mado_sqlite_store, MADO, SQLITE_STORE, GO
 
 /* Opens (creating when missing) the database at @path and migrates it; blocks. */
 MadoSqliteStore *mado_sqlite_store_new (const char *path, GError **error);
+
+/* How long a write waits for another connection's lock before MADO_REGISTRY_ERROR_BUSY
+ * (MADO_SQLITE_BUSY_TIMEOUT_MS from open; tests shorten it). */
+void mado_sqlite_store_set_busy_timeout (MadoSqliteStore *self, guint milliseconds);
 
 /* The SQL of migration @version (1…MADO_SQLITE_SCHEMA_VERSION), for tests and docs; NULL
  * otherwise. Migration n takes a database at version n − 1 to version n. */

@@ -6,6 +6,7 @@
 
 #include "mado-model.h"
 #include "mado-registry-error.h"
+#include "mado-registry-store.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,44 @@ gboolean mado_store_category_is_valid (const char *category);
 gboolean mado_store_prefix_is_valid (const char *prefix);
 /* The ticket's day: the date part of issued_at (new string). */
 char *mado_store_ticket_day (const MadoQueueTicket *ticket, GError **error);
+/* The issuance's day, issuances.reserved_day: the date part of reserved_at (its first 10
+ * characters, the local date as written); "" when it has none (new string). */
+char *mado_store_issuance_day (const MadoIssuance *issuance);
+
+/* ---- schema 4: the argument checks both backends make the same way ---- */
+
+/* "YYYY-MM-DD", a real date. */
+gboolean mado_store_day_is_valid (const char *day);
+/* 1–64 hex digits, either case → lower case without leading zeros ("0" for zero); new, or NULL
+ * and INVALID. */
+char *mado_store_serial_normalize (const char *serial_hex, GError **error);
+/* 64 hex digits, either case → lower case; new, or NULL and INVALID naming @what. */
+char *mado_store_hex64_normalize (const char *hex, const char *what, GError **error);
+/* A terminal id (the model's operator and terminal ids) and kind ("kiosk", "console"). */
+gboolean mado_store_check_terminal (const char *terminal_id, const char *kind, GError **error);
+gboolean mado_store_check_operator (const MadoOperatorRecord *op, GError **error);
+/* Checks @s; *@token_hash and *@card_link (NULL when none) are new, lower case. */
+gboolean mado_store_check_session (const MadoSessionRecord *s, char **token_hash, char **card_link,
+                                   GError **error);
+/* update_move_draft's rule: @draft valid, its status @expected or one step of the life cycle
+ * from it, and @expected not final (MADO_MODEL_ERROR_TRANSITION). */
+gboolean mado_store_check_draft_update (const MadoMoveDraft *draft, MadoMoveStatus expected,
+                                        GError **error);
+/* The stored name of a MadoTicketStatus / MadoMoveStatus ("waiting"…); NULL when out of range.
+ */
+const char *mado_store_ticket_status_name (int status);
+const char *mado_store_move_status_name (int status);
+/* issued_at as Unix seconds (the order call_next_ticket calls in). */
+gboolean mado_store_ticket_issued_unix (const MadoQueueTicket *ticket, gint64 *out, GError **error);
+/* The categories as one string of letters ("AB"): each one letter A–Z, at least one, at most
+ * 26; new, or NULL and INVALID. */
+char *mado_store_categories_string (const char *const *categories, GError **error);
+/* The stored ticket @ticket_json called at @counter: the ticket (new) and its JSON (*@json). */
+MadoQueueTicket *mado_store_ticket_called (const char *ticket_json, const char *counter,
+                                           char **json, GError **error);
+/* The ticket as put_offline_ticket stores it (a valid copy, offline set): new, or NULL. */
+MadoQueueTicket *mado_store_offline_ticket (const MadoQueueTicket *ticket, GError **error);
+/* A CONFLICT error with @message; FALSE. */
+gboolean mado_store_conflict (const char *message, GError **error);
 
 G_END_DECLS

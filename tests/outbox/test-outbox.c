@@ -395,6 +395,49 @@ assert_tampered (Fixture *f, gint64 id)
   g_assert_null (strstr (error->message, "渡邉"));
 }
 
+/* A clerk's retry: due now, whether backing off or set aside; never a stale record. */
+static void
+test_retry (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  (void)data;
+
+  g_autoptr (MadoOutboxRecord) a = enqueue (f, "move_draft", PAYLOAD, T0);
+  g_autoptr (MadoOutboxRecord) b = enqueue (f, "move_draft", PAYLOAD, T0);
+  g_assert_true (mado_outbox_mark_failed (f->outbox, a->id, T0 + 1, "HTTP 503", &error));
+  g_assert_true (mado_outbox_set_aside (f->outbox, b->id, T0 + 1, "model.invalid", &error));
+  g_assert_no_error (error);
+
+  g_autoptr (MadoOutboxRecord) ra = mado_outbox_retry (f->outbox, a->id, T0 + 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ra->state, ==, MADO_OUTBOX_STATE_PENDING);
+  g_assert_cmpint (ra->next_attempt_at, ==, T0 + 2);
+  g_assert_cmpuint (ra->attempts, ==, 1);
+  g_autoptr (MadoOutboxRecord) rb = mado_outbox_retry (f->outbox, b->id, T0 + 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb->state, ==, MADO_OUTBOX_STATE_PENDING);
+  g_assert_cmpint (rb->set_aside_at, ==, 0);
+  g_assert_cmpstr (rb->reason, ==, "model.invalid"); /* the history stays */
+
+  g_autoptr (GPtrArray) due = mado_outbox_next_due (f->outbox, T0 + 2, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_autoptr (MadoOutboxRecord) stored = mado_outbox_get (f->outbox, b->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, MADO_OUTBOX_STATE_PENDING);
+  g_assert_cmpint (stored->set_aside_at, ==, 0);
+
+  /* stale: refused, pending or set aside */
+  g_autoptr (MadoOutboxRecord) stale
+      = mado_outbox_retry (f->outbox, a->id, T0 + MADO_OUTBOX_STALE_AFTER, &error);
+  g_assert_null (stale);
+  g_assert_error (error, MADO_OUTBOX_ERROR, MADO_OUTBOX_ERROR_STATE);
+  g_clear_error (&error);
+  g_autoptr (MadoOutboxRecord) missing = mado_outbox_retry (f->outbox, 999, T0, &error);
+  g_assert_null (missing);
+  g_assert_error (error, MADO_OUTBOX_ERROR, MADO_OUTBOX_ERROR_NOT_FOUND);
+}
+
 static void
 test_tamper (Fixture *f, gconstpointer data)
 {
@@ -789,6 +832,7 @@ main (int argc, char **argv)
   ADD ("/outbox/delivered-purges", test_delivered_purges);
   ADD ("/outbox/set-aside-blocks-nothing", test_set_aside_blocks_nothing);
   ADD ("/outbox/stale-set-aside", test_stale_set_aside);
+  ADD ("/outbox/retry", test_retry);
   ADD ("/outbox/tamper", test_tamper);
   ADD ("/outbox/wrong-key", test_wrong_key);
   ADD ("/outbox/plaintext-absent", test_plaintext_absent);

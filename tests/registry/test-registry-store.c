@@ -2,7 +2,10 @@
  * registry/store: a backend through the MadoRegistryStore interface — migrations (fresh, from
  * version 1, a newer schema refused), persons and households through the model, history, card
  * links, tickets (daily, per category, concurrent), issuances (numbers never reused),
- * idempotency (replay, conflict, stale, rollback), the access log, backup and restore.
+ * idempotency (replay, conflict, stale, rollback), the access log, backup and restore; schema 4:
+ * terminals, operators, sessions, challenge nonces (FRESH once across connections), move drafts
+ * (optimistic lock), document digests, queue calling (concurrent consoles) and offline blocks,
+ * transactions joined, migration from version 3.
  *
  * The same tests run against both backends: SQLite by default; PostgreSQL when
  * MADO_REGISTRY_TEST_DSN names a server (tests/registry/pg-cluster.sh starts a private one and
@@ -15,6 +18,7 @@
 #include "mado-pg-store.h"
 #include "mado-registry-store.h"
 #include "mado-sqlite-store.h"
+#include "mado-store-nonce.h"
 
 /* The PostgreSQL server (a libpq URI naming a maintenance database), or NULL: SQLite. */
 static const char *pg_server;
@@ -1058,6 +1062,1530 @@ test_backup_restore (Fixture *f, gconstpointer data)
   g_assert_null (probe);
 }
 
+/* ---- schema 4: migration from version 3 ---------------------------------------------------- */
+
+static void
+test_migrations_from_v3 (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mado-registry-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *dbname = NULL;
+  g_autofree char *dsn = new_database (dir, "v3.db", &path, &dbname);
+  /* #1 has the smallest number and the smallest issued_at text; #2 is the oldest instant. */
+  g_autoptr (MadoQueueTicket) t1 = make_ticket ("A", "2026-11-26T01:00:00+00:00", 1);
+  g_autoptr (MadoQueueTicket) t2 = make_ticket ("A", "2026-11-26T09:30:00+09:00", 2);
+  g_autoptr (MadoIssuance) issuance = make_request (1);
+  g_autofree char *t1_json = NULL;
+  g_autofree char *t2_json = NULL;
+  g_autofree char *issuance_json = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr (MadoRegistryStore) store = NULL;
+  g_autoptr (MadoQueueTicket) called = NULL;
+  g_autoptr (GPtrArray) tickets = NULL;
+  g_autoptr (GPtrArray) listed = NULL;
+  const char *const categories[] = { "A", NULL };
+  const char *hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+  g_assert_no_error (error);
+  t1->number = 1;
+  t2->number = 2;
+  t1_json = mado_queue_ticket_to_data (t1, NULL);
+  t2_json = mado_queue_ticket_to_data (t2, NULL);
+  g_free (issuance->issue_number);
+  issuance->issue_number = g_strdup ("K01-000001");
+  issuance_json = mado_issuance_to_data (issuance, NULL);
+
+  /* A database as version 3 left it: two waiting tickets and an issuance. */
+  raw_exec (dsn,
+            "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+            "INSERT INTO schema_version VALUES (3);",
+            NULL);
+  for (guint v = 1; v <= 3; v++)
+    raw_exec (dsn, migration (v), NULL);
+  raw_exec (dsn,
+            "INSERT INTO tickets VALUES ('k7q2m4x5a6b3c2d7e4f5aaaaab', '2026-11-26', 'A', 1, "
+            "'waiting', $1)",
+            t1_json);
+  raw_exec (dsn,
+            "INSERT INTO tickets VALUES ('k7q2m4x5a6b3c2d7e4f5aaaaac', '2026-11-26', 'A', 2, "
+            "'waiting', $1)",
+            t2_json);
+  raw_exec (dsn, "INSERT INTO ticket_counters VALUES ('2026-11-26', 'A', 2)", NULL);
+  raw_exec (dsn, "INSERT INTO issuances VALUES ('K01-000001', 1, 'reserved', 'self', 300, $1)",
+            issuance_json);
+  raw_exec (dsn, "UPDATE counters SET value = 1 WHERE name = 'issue_number'", NULL);
+
+  store = mado_registry_store_open (dsn, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mado_registry_store_get_schema_version (store), ==, 4);
+  g_assert_cmpuint (latest_schema (), ==, 4);
+
+  /* issued_at was carried into the new column: the oldest instant is called first. */
+  called
+      = mado_registry_store_call_next_ticket (store, categories, "2026-11-26", "1番窓口", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (called->number, ==, 2);
+  tickets = mado_registry_store_list_tickets (store, "2026-11-26", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tickets->len, ==, 2);
+  /* Numbering goes on from the old counter. */
+  g_assert_cmpuint (issue (store, "A", "2026-11-26T10:00:00+09:00", 3), ==, 3);
+
+  /* The old issuance takes a digest; the new tables are there. */
+  digest = mado_registry_store_get_issuance_digest (store, "K01-000001", &error);
+  g_assert_no_error (error);
+  g_assert_null (digest);
+  g_assert_true (mado_registry_store_set_issuance_digest (store, "K01-000001", hex, &error));
+  g_assert_no_error (error);
+  /* …and is listed by the day of its reserved_at (the column filled by the migration). */
+  listed = mado_registry_store_list_issuances (store, "2026-11-26", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (((MadoIssuance *)g_ptr_array_index (listed, 0))->issue_number, ==, "K01-000001");
+  g_assert_true (mado_registry_store_enrol_terminal (store, "kiosk-a01", "kiosk", "01", 2000000000,
+                                                     1764100000, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  drop_database (dbname);
+  remove_tree (dir);
+}
+
+/* The records' strings are char *; the store only reads them. */
+#define STR(literal) ((char *)(literal))
+
+/* ---- terminals ----------------------------------------------------------------------------- */
+
+static void
+test_terminals (Fixture *f, gconstpointer data)
+{
+  g_autoptr (MadoTerminalRecord) found = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  MadoTerminalRecord *row;
+
+  g_assert_true (mado_registry_store_enrol_terminal (f->store, "kiosk-a01", "kiosk", "00AB12",
+                                                     1800000000, 1764100000, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_enrol_terminal (f->store, "console-01", "console", "77",
+                                                     1800000000, 1764100001, &error));
+  g_assert_no_error (error);
+
+  /* The serial in any case, with or without leading zeros. */
+  found = mado_registry_store_find_terminal_by_serial (f->store, "ab12", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->terminal_id, ==, "kiosk-a01");
+  g_assert_cmpstr (found->kind, ==, "kiosk");
+  g_assert_cmpstr (found->serial_hex, ==, "ab12");
+  g_assert_cmpint (found->not_after, ==, 1800000000);
+  g_assert_cmpint (found->enrolled_at, ==, 1764100000);
+  g_assert_cmpint (found->revoked_at, ==, 0);
+  g_clear_pointer (&found, mado_terminal_record_free);
+
+  /* Renewal: the id stays; both certificates are known; the list shows the latest. */
+  g_assert_true (mado_registry_store_enrol_terminal (f->store, "kiosk-a01", "kiosk", "CD34",
+                                                     1900000000, 1764200000, &error));
+  g_assert_no_error (error);
+  found = mado_registry_store_find_terminal_by_serial (f->store, "00ab12", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found->revoked_at, ==, 0);
+  g_clear_pointer (&found, mado_terminal_record_free);
+  list = mado_registry_store_list_terminals (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  row = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (row->terminal_id, ==, "console-01");
+  g_assert_cmpstr (row->kind, ==, "console");
+  row = g_ptr_array_index (list, 1);
+  g_assert_cmpstr (row->terminal_id, ==, "kiosk-a01");
+  g_assert_cmpstr (row->serial_hex, ==, "cd34");
+  g_assert_cmpint (row->not_after, ==, 1900000000);
+  g_assert_cmpint (row->enrolled_at, ==, 1764200000);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* A serial is enrolled once, for anyone; a terminal keeps its kind. */
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "kiosk-a02", "kiosk", "cd34",
+                                                      1900000000, 1764200001, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "kiosk-a01", "kiosk", "AB12",
+                                                      1900000000, 1764200001, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "kiosk-a01", "console", "EF",
+                                                      1900000000, 1764200001, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  /* The refused enrolment of a new id left no terminal behind. */
+  list = mado_registry_store_list_terminals (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "kiosk a01", "kiosk", "EF",
+                                                      1900000000, 1764200001, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "printer-01", "printer", "EF",
+                                                      1900000000, 1764200001, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "kiosk-a03", "kiosk", "XY",
+                                                      1900000000, 1764200001, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Revocation: every certificate, once and for all. */
+  g_assert_true (mado_registry_store_revoke_terminal (f->store, "kiosk-a01", 1764300000, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_revoke_terminal (f->store, "kiosk-a01", 1764400000, &error));
+  g_assert_no_error (error);
+  found = mado_registry_store_find_terminal_by_serial (f->store, "AB12", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found->revoked_at, ==, 1764300000);
+  g_clear_pointer (&found, mado_terminal_record_free);
+  found = mado_registry_store_find_terminal_by_serial (f->store, "cd34", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found->revoked_at, ==, 1764300000);
+  g_clear_pointer (&found, mado_terminal_record_free);
+  g_assert_false (mado_registry_store_enrol_terminal (f->store, "kiosk-a01", "kiosk", "EF01",
+                                                      1900000000, 1764500000, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  list = mado_registry_store_list_terminals (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((MadoTerminalRecord *)g_ptr_array_index (list, 0))->revoked_at, ==, 0);
+  g_assert_cmpint (((MadoTerminalRecord *)g_ptr_array_index (list, 1))->revoked_at, ==, 1764300000);
+
+  g_assert_false (mado_registry_store_revoke_terminal (f->store, "kiosk-zz", 1764300000, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_revoke_terminal (f->store, "console-01", 0, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  found = mado_registry_store_find_terminal_by_serial (f->store, "EF01", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (found);
+}
+
+/* ---- operators ----------------------------------------------------------------------------- */
+
+static void
+test_operators (Fixture *f, gconstpointer data)
+{
+  MadoOperatorRecord op = { STR ("clerk.sato"),
+                            STR ("佐藤 花子"),
+                            MADO_OPERATOR_ROLE_CLERK,
+                            STR ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"),
+                            FALSE,
+                            1764100000 };
+  g_autoptr (MadoOperatorRecord) read = NULL;
+  g_autoptr (GError) error = NULL;
+  MadoOperatorRole role = MADO_OPERATOR_ROLE_CLERK;
+
+  g_assert_cmpstr (mado_operator_role_to_string (MADO_OPERATOR_ROLE_CLERK), ==, "clerk");
+  g_assert_cmpstr (mado_operator_role_to_string (MADO_OPERATOR_ROLE_SUPERVISOR), ==, "supervisor");
+  g_assert_cmpstr (mado_operator_role_to_string (MADO_OPERATOR_ROLE_ADMINISTRATOR), ==,
+                   "administrator");
+  g_assert_null (mado_operator_role_to_string ((MadoOperatorRole)7));
+  g_assert_true (mado_operator_role_from_string ("administrator", &role));
+  g_assert_cmpint (role, ==, MADO_OPERATOR_ROLE_ADMINISTRATOR);
+  g_assert_false (mado_operator_role_from_string ("root", &role));
+  g_assert_false (mado_operator_role_from_string (NULL, &role));
+
+  g_assert_true (mado_registry_store_put_operator (f->store, &op, &error));
+  g_assert_no_error (error);
+  read = mado_registry_store_get_operator (f->store, "clerk.sato", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->login, ==, "clerk.sato");
+  g_assert_cmpstr (read->display_name, ==, "佐藤 花子");
+  g_assert_cmpint (read->role, ==, MADO_OPERATOR_ROLE_CLERK);
+  g_assert_cmpstr (read->password_hash, ==, op.password_hash);
+  g_assert_false (read->disabled);
+  g_assert_cmpint (read->created_at, ==, 1764100000);
+  g_clear_pointer (&read, mado_operator_record_free);
+
+  /* Replaced by login. */
+  op.role = MADO_OPERATOR_ROLE_SUPERVISOR;
+  op.disabled = TRUE;
+  op.password_hash = STR ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdDI$aGFzaDI");
+  g_assert_true (mado_registry_store_put_operator (f->store, &op, &error));
+  g_assert_no_error (error);
+  read = mado_registry_store_get_operator (f->store, "clerk.sato", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->role, ==, MADO_OPERATOR_ROLE_SUPERVISOR);
+  g_assert_true (read->disabled);
+  g_assert_cmpstr (read->password_hash, ==, op.password_hash);
+  g_clear_pointer (&read, mado_operator_record_free);
+
+  read = mado_registry_store_get_operator (f->store, "clerk.suzuki", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (read);
+  g_clear_error (&error);
+
+  /* Refused, and the message does not repeat the name. */
+  op.login = STR ("clerk sato");
+  g_assert_false (mado_registry_store_put_operator (f->store, &op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  op.login = STR ("clerk.sato");
+  op.display_name = STR ("佐藤\n花子");
+  g_assert_false (mado_registry_store_put_operator (f->store, &op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (strstr (error->message, "佐藤"));
+  g_clear_error (&error);
+  op.display_name = STR ("佐藤 花子");
+  op.password_hash = STR ("");
+  g_assert_false (mado_registry_store_put_operator (f->store, &op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  op.password_hash = STR ("x");
+  op.role = (MadoOperatorRole)9;
+  g_assert_false (mado_registry_store_put_operator (f->store, &op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+}
+
+/* ---- sessions ------------------------------------------------------------------------------ */
+
+#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define HASH_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+static void
+test_sessions (Fixture *f, gconstpointer data)
+{
+  MadoSessionRecord identity
+      = { STR (HASH_A),
+          STR ("identity"),
+          STR ("0000000019"),
+          STR ("kiosk-a01"),
+          STR ("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"),
+          1764100000,
+          1764100600 };
+  MadoSessionRecord op = { STR (HASH_B), STR ("operator"), STR ("clerk.sato"), STR ("console-01"),
+                           NULL,         1764100000,       1764128800 };
+  g_autoptr (MadoSessionRecord) read = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mado_registry_store_put_session (f->store, &identity, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_put_session (f->store, &op, &error));
+  g_assert_no_error (error);
+
+  read = mado_registry_store_get_session (f->store, HASH_A, 1764100599, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->token_hash, ==, HASH_A);
+  g_assert_cmpstr (read->kind, ==, "identity");
+  g_assert_cmpstr (read->subject, ==, "0000000019");
+  g_assert_cmpstr (read->terminal_id, ==, "kiosk-a01");
+  g_assert_cmpstr (read->card_link, ==,
+                   "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_assert_cmpint (read->created_at, ==, 1764100000);
+  g_assert_cmpint (read->expires_at, ==, 1764100600);
+  g_clear_pointer (&read, mado_session_record_free);
+
+  /* Gone at its expiry. */
+  read = mado_registry_store_get_session (f->store, HASH_A, 1764100600, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (read);
+  g_clear_error (&error);
+
+  /* The hash in upper case is the same session. */
+  read = mado_registry_store_get_session (f->store,
+                                          "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+                                          "BBBBBBBBBBBBBBBBBBB",
+                                          1764100600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->subject, ==, "clerk.sato");
+  g_assert_null (read->card_link);
+  g_clear_pointer (&read, mado_session_record_free);
+
+  /* Replaced by token hash (a longer session); a later put purges the expired one. */
+  op.expires_at = 1764200000;
+  g_assert_true (mado_registry_store_put_session (f->store, &op, &error));
+  g_assert_no_error (error);
+  read = mado_registry_store_get_session (f->store, HASH_B, 1764150000, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&read, mado_session_record_free);
+
+  /* Deleted (twice is fine). */
+  g_assert_true (mado_registry_store_delete_session (f->store, HASH_B, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_delete_session (f->store, HASH_B, &error));
+  g_assert_no_error (error);
+  read = mado_registry_store_get_session (f->store, HASH_B, 1764100000, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (read);
+  g_clear_error (&error);
+
+  /* Refused. */
+  identity.token_hash = STR ("abc");
+  g_assert_false (mado_registry_store_put_session (f->store, &identity, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  identity.token_hash = STR (HASH_C);
+  identity.subject = STR ("0000000018"); /* bad check digit */
+  g_assert_false (mado_registry_store_put_session (f->store, &identity, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (strstr (error->message, "0000000018"));
+  g_clear_error (&error);
+  identity.subject = STR ("0000000019");
+  identity.expires_at = identity.created_at;
+  g_assert_false (mado_registry_store_put_session (f->store, &identity, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  op.token_hash = STR (HASH_C);
+  op.card_link = STR (HASH_A);
+  g_assert_false (mado_registry_store_put_session (f->store, &op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  op.card_link = NULL;
+  op.kind = STR ("robot");
+  g_assert_false (mado_registry_store_put_session (f->store, &op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  read = mado_registry_store_get_session (f->store, "not-a-hash", 1764100000, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (read);
+}
+
+/* ---- challenge nonces ---------------------------------------------------------------------- */
+
+static void
+fill_nonce (guint8 nonce[MADO_NONCE_LENGTH], guint seed)
+{
+  for (guint i = 0; i < MADO_NONCE_LENGTH; i++)
+    nonce[i] = (guint8)(seed * 31u + i * 7u + (seed >> 8));
+  nonce[0] = (guint8)seed;
+  nonce[1] = (guint8)(seed >> 8);
+}
+
+static void
+test_nonces (Fixture *f, gconstpointer data)
+{
+  g_autoptr (MadoNonceStore) nonces = mado_registry_nonce_store_new (f->store);
+  g_autoptr (GError) error = NULL;
+  guint8 a[MADO_NONCE_LENGTH], b[MADO_NONCE_LENGTH], c[MADO_NONCE_LENGTH];
+  gint64 now = 1764100000;
+
+  fill_nonce (a, 1);
+  fill_nonce (b, 2);
+  fill_nonce (c, 3);
+  g_assert_true (MADO_IS_NONCE_STORE (nonces));
+  g_assert_true (mado_nonce_store_put (nonces, a, now + 300, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_put_nonce (f->store, b, now + 300, &error));
+  g_assert_no_error (error);
+  /* A nonce is issued once. */
+  g_assert_false (mado_nonce_store_put (nonces, a, now + 600, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (mado_nonce_store_take (nonces, c, now, &error), ==, MADO_NONCE_UNKNOWN);
+  g_assert_no_error (error);
+  g_assert_cmpint (mado_nonce_store_take (nonces, a, now + 300, &error), ==, MADO_NONCE_FRESH);
+  g_assert_no_error (error);
+  g_assert_cmpint (mado_nonce_store_take (nonces, a, now + 1, &error), ==, MADO_NONCE_USED);
+  g_assert_no_error (error);
+  g_assert_cmpint (mado_registry_store_take_nonce (f->store, b, now + 301, &error), ==,
+                   MADO_NONCE_EXPIRED);
+  g_assert_no_error (error);
+  /* Still expired, not consumed by the late try. */
+  g_assert_cmpint (mado_registry_store_take_nonce (f->store, b, now + 302, &error), ==,
+                   MADO_NONCE_EXPIRED);
+  g_assert_no_error (error);
+  /* An hour after their expiry both rows are purged. */
+  g_assert_cmpint (mado_nonce_store_take (nonces, c, now + 300 + 3601, &error), ==,
+                   MADO_NONCE_UNKNOWN);
+  g_assert_no_error (error);
+  g_assert_cmpint (mado_nonce_store_take (nonces, a, now + 300 + 3601, &error), ==,
+                   MADO_NONCE_UNKNOWN);
+  g_assert_cmpint (mado_nonce_store_take (nonces, b, now + 300 + 3601, &error), ==,
+                   MADO_NONCE_UNKNOWN);
+  g_assert_no_error (error);
+}
+
+#define NONCE_THREADS 4
+#define NONCE_COUNT 40
+
+typedef struct
+{
+  const char *dsn;
+  gint *start;
+  gint *fresh; /* NONCE_COUNT counters */
+  gint64 now;
+} NonceTaker;
+
+/* Two connections of its own, each taking every nonce once. */
+static gpointer
+nonce_taker_thread (gpointer data)
+{
+  NonceTaker *taker = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoRegistryStore) one = mado_registry_store_open (taker->dsn, &error);
+  g_autoptr (MadoRegistryStore) two = mado_registry_store_open (taker->dsn, &error);
+  g_autoptr (MadoNonceStore) first = NULL;
+  g_autoptr (MadoNonceStore) second = NULL;
+
+  g_assert_no_error (error);
+  first = mado_registry_nonce_store_new (one);
+  second = mado_registry_nonce_store_new (two);
+  while (!g_atomic_int_get (taker->start))
+    g_thread_yield ();
+  for (guint i = 0; i < NONCE_COUNT; i++)
+    {
+      guint8 nonce[MADO_NONCE_LENGTH];
+      fill_nonce (nonce, 100 + i);
+      for (guint c = 0; c < 2; c++)
+        {
+          MadoNonceState state
+              = mado_nonce_store_take (c ? second : first, nonce, taker->now, &error);
+          g_assert_no_error (error);
+          if (state == MADO_NONCE_FRESH)
+            g_atomic_int_inc (&taker->fresh[i]);
+          else
+            g_assert_cmpint (state, ==, MADO_NONCE_USED);
+        }
+    }
+  return NULL;
+}
+
+static void
+test_nonces_concurrent (Fixture *f, gconstpointer data)
+{
+  NonceTaker takers[NONCE_THREADS];
+  GThread *threads[NONCE_THREADS];
+  gint fresh[NONCE_COUNT] = { 0 };
+  gint start = 0;
+  g_autoptr (GError) error = NULL;
+  gint64 now = now_seconds ();
+
+  for (guint i = 0; i < NONCE_COUNT; i++)
+    {
+      guint8 nonce[MADO_NONCE_LENGTH];
+      fill_nonce (nonce, 100 + i);
+      g_assert_true (mado_registry_store_put_nonce (f->store, nonce, now + 300, &error));
+      g_assert_no_error (error);
+    }
+  for (guint t = 0; t < NONCE_THREADS; t++)
+    {
+      takers[t] = (NonceTaker){ f->dsn, &start, fresh, now };
+      threads[t] = g_thread_new ("nonce-taker", nonce_taker_thread, &takers[t]);
+    }
+  g_usleep (G_USEC_PER_SEC / 5); /* every thread has its connections open */
+  g_atomic_int_set (&start, 1);
+  for (guint t = 0; t < NONCE_THREADS; t++)
+    g_thread_join (threads[t]);
+  /* Eight connections asked for each nonce: exactly one got it FRESH. */
+  for (guint i = 0; i < NONCE_COUNT; i++)
+    g_assert_cmpint (fresh[i], ==, 1);
+}
+
+/* ---- move drafts --------------------------------------------------------------------------- */
+
+static MadoMoveDraft *
+make_draft (const char *draft_id, const char *status)
+{
+  g_autoptr (JsonNode) node = load_sample ("move-draft.json");
+  g_autoptr (GError) error = NULL;
+  JsonObject *object = json_node_get_object (node);
+  MadoMoveDraft *draft;
+
+  json_object_set_string_member (object, "draft_id", draft_id);
+  json_object_set_string_member (object, "status", status);
+  if (g_str_equal (status, "draft") || g_str_equal (status, "submitted"))
+    json_object_remove_member (object, "provisional_by");
+  draft = mado_move_draft_new_from_json (node, &error);
+  g_assert_no_error (error);
+  return draft;
+}
+
+static void
+test_move_drafts (Fixture *f, gconstpointer data)
+{
+  g_autoptr (MadoMoveDraft) draft = make_draft ("D-20261126-0001", "submitted");
+  g_autoptr (MadoMoveDraft) other = make_draft ("D-20261126-0002", "provisional");
+  g_autoptr (MadoMoveDraft) third = make_draft ("D-20261126-0003", "submitted");
+  g_autoptr (MadoMoveDraft) read = NULL;
+  g_autoptr (MadoMoveDraft) clerk_a = NULL;
+  g_autoptr (MadoMoveDraft) clerk_b = NULL;
+  g_autoptr (MadoRegistryStore) second = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected_json = mado_move_draft_to_data (draft, NULL);
+  g_autofree char *read_json = NULL;
+
+  g_assert_true (mado_registry_store_put_move_draft (f->store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_put_move_draft (f->store, other, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_put_move_draft (f->store, third, &error));
+  g_assert_no_error (error);
+  g_assert_false (mado_registry_store_put_move_draft (f->store, draft, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  read = mado_registry_store_get_move_draft (f->store, "D-20261126-0001", &error);
+  g_assert_no_error (error);
+  read_json = mado_move_draft_to_data (read, NULL);
+  g_assert_cmpstr (read_json, ==, expected_json);
+  g_clear_pointer (&read, mado_move_draft_free);
+  read = mado_registry_store_get_move_draft (f->store, "D-20261126-0009", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (read);
+  g_clear_error (&error);
+
+  /* Listing: oldest first, by status, limited. */
+  list = mado_registry_store_list_move_drafts (f->store, -1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 3);
+  g_assert_cmpstr (((MadoMoveDraft *)g_ptr_array_index (list, 0))->draft_id, ==, "D-20261126-0001");
+  g_assert_cmpstr (((MadoMoveDraft *)g_ptr_array_index (list, 2))->draft_id, ==, "D-20261126-0003");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = mado_registry_store_list_move_drafts (f->store, MADO_MOVE_STATUS_SUBMITTED, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = mado_registry_store_list_move_drafts (f->store, MADO_MOVE_STATUS_SUBMITTED, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((MadoMoveDraft *)g_ptr_array_index (list, 0))->draft_id, ==, "D-20261126-0001");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = mado_registry_store_list_move_drafts (f->store, 42, 0, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (list);
+  g_clear_error (&error);
+
+  /* Two clerks on two connections read the submitted draft; the first to write wins. */
+  second = mado_registry_store_open (f->dsn, &error);
+  g_assert_no_error (error);
+  clerk_a = mado_registry_store_get_move_draft (f->store, "D-20261126-0001", &error);
+  g_assert_no_error (error);
+  clerk_b = mado_registry_store_get_move_draft (second, "D-20261126-0001", &error);
+  g_assert_no_error (error);
+  g_assert_true (mado_move_draft_change_status (clerk_a, MADO_MOVE_STATUS_PROVISIONAL, "clerk.sato",
+                                                NULL, &error));
+  g_assert_true (
+      mado_move_draft_change_status (clerk_b, MADO_MOVE_STATUS_REJECTED, NULL, "書類不足", &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_update_move_draft (f->store, clerk_a,
+                                                        MADO_MOVE_STATUS_SUBMITTED, &error));
+  g_assert_no_error (error);
+  g_assert_false (
+      mado_registry_store_update_move_draft (second, clerk_b, MADO_MOVE_STATUS_SUBMITTED, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  read = mado_registry_store_get_move_draft (second, "D-20261126-0001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->status, ==, MADO_MOVE_STATUS_PROVISIONAL);
+  g_assert_cmpstr (read->provisional_by, ==, "clerk.sato");
+  g_clear_pointer (&read, mado_move_draft_free);
+
+  /* 本登録 by a supervisor; then the draft is final. */
+  g_assert_true (mado_move_draft_change_status (clerk_a, MADO_MOVE_STATUS_REGISTERED,
+                                                "super.tanaka", NULL, &error));
+  g_assert_true (mado_registry_store_update_move_draft (f->store, clerk_a,
+                                                        MADO_MOVE_STATUS_PROVISIONAL, &error));
+  g_assert_no_error (error);
+  g_assert_false (mado_registry_store_update_move_draft (f->store, clerk_a,
+                                                         MADO_MOVE_STATUS_REGISTERED, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_clear_error (&error);
+  list = mado_registry_store_list_move_drafts (f->store, MADO_MOVE_STATUS_REGISTERED, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((MadoMoveDraft *)g_ptr_array_index (list, 0))->registered_by, ==,
+                   "super.tanaka");
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Edits without a status change are fine; a jump past the life cycle is not. */
+  g_free (third->phone);
+  third->phone = g_strdup ("03-1111-2222");
+  g_assert_true (
+      mado_registry_store_update_move_draft (f->store, third, MADO_MOVE_STATUS_SUBMITTED, &error));
+  g_assert_no_error (error);
+  third->status = MADO_MOVE_STATUS_REGISTERED;
+  third->provisional_by = g_strdup ("clerk.sato");
+  third->registered_by = g_strdup ("super.tanaka");
+  g_assert_false (
+      mado_registry_store_update_move_draft (f->store, third, MADO_MOVE_STATUS_SUBMITTED, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_clear_error (&error);
+  read = mado_registry_store_get_move_draft (f->store, "D-20261126-0003", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->phone, ==, "03-1111-2222");
+  g_assert_cmpint (read->status, ==, MADO_MOVE_STATUS_SUBMITTED);
+  g_clear_pointer (&read, mado_move_draft_free);
+
+  /* Absent. */
+  g_clear_pointer (&third->draft_id, g_free);
+  third->draft_id = g_strdup ("D-20261126-0009");
+  third->status = MADO_MOVE_STATUS_SUBMITTED;
+  g_clear_pointer (&third->provisional_by, g_free);
+  g_clear_pointer (&third->registered_by, g_free);
+  g_assert_false (
+      mado_registry_store_update_move_draft (f->store, third, MADO_MOVE_STATUS_SUBMITTED, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+}
+
+/* ---- issuance digests ---------------------------------------------------------------------- */
+
+static void
+test_issuance_digest (Fixture *f, gconstpointer data)
+{
+  g_autoptr (MadoIssuance) request = make_request (1);
+  g_autoptr (GPtrArray) copies = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *digest = NULL;
+  const char *hex = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+  const char *other = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+
+  copies = mado_registry_store_reserve_issuances (f->store, request, "K01", &error);
+  g_assert_no_error (error);
+  digest = mado_registry_store_get_issuance_digest (f->store, "K01-000001", &error);
+  g_assert_no_error (error);
+  g_assert_null (digest);
+
+  g_assert_true (mado_registry_store_set_issuance_digest (f->store, "K01-000001", hex, &error));
+  g_assert_no_error (error);
+  digest = mado_registry_store_get_issuance_digest (f->store, "K01-000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (digest, ==, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  g_clear_pointer (&digest, g_free);
+  /* Written once: the same again is fine, another is a conflict. */
+  g_assert_true (mado_registry_store_set_issuance_digest (f->store, "K01-000001", hex, &error));
+  g_assert_no_error (error);
+  g_assert_false (mado_registry_store_set_issuance_digest (f->store, "K01-000001", other, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  /* Printing does not touch it. */
+  g_assert_true (mado_registry_store_mark_printed (f->store, "K01-000001",
+                                                   "2026-11-26T09:46:00+09:00", &error));
+  g_assert_no_error (error);
+  digest = mado_registry_store_get_issuance_digest (f->store, "K01-000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (digest, ==, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  g_clear_pointer (&digest, g_free);
+
+  g_assert_false (mado_registry_store_set_issuance_digest (f->store, "K01-000009", hex, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  digest = mado_registry_store_get_issuance_digest (f->store, "K01-000009", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (digest);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_set_issuance_digest (f->store, "K01-000001", "9f86", &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+}
+
+/* ---- queue calling and offline blocks ------------------------------------------------------ */
+
+static void
+test_tickets_calling (Fixture *f, gconstpointer data)
+{
+  const char *const ab[] = { "A", "B", NULL };
+  const char *const c_only[] = { "C", NULL };
+  const char *const bad[] = { "a", NULL };
+  const char *const none[] = { NULL };
+  g_autoptr (MadoQueueTicket) called = NULL;
+  g_autoptr (MadoQueueTicket) read = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Issued in this order: A1 09:01, B1 09:00 (+09:00) = 00:00Z, A2 08:59 at +08:00 = 00:59Z,
+   * C1 08:00, and A3 the next day. */
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-26T09:01:00+09:00", 1), ==, 1);
+  g_assert_cmpuint (issue (f->store, "B", "2026-11-26T09:00:00+09:00", 2), ==, 1);
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-26T08:59:00+08:00", 3), ==, 2);
+  g_assert_cmpuint (issue (f->store, "C", "2026-11-26T08:00:00+09:00", 4), ==, 1);
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-27T08:00:00+09:00", 5), ==, 1);
+
+  list = mado_registry_store_list_tickets (f->store, "2026-11-26", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 4);
+  /* By category, then number. */
+  read = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (read->category, ==, "A");
+  g_assert_cmpuint (read->number, ==, 1);
+  read = g_ptr_array_index (list, 2);
+  g_assert_cmpstr (read->category, ==, "B");
+  read = NULL;
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* The oldest instant among A and B: B1 (00:00Z), then A1 (00:01Z), then A2 (00:59Z). */
+  called = mado_registry_store_call_next_ticket (f->store, ab, "2026-11-26", "3番窓口", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (called->category, ==, "B");
+  g_assert_cmpint (called->status, ==, MADO_TICKET_STATUS_CALLED);
+  g_assert_cmpstr (called->counter, ==, "3番窓口");
+  read = mado_registry_store_get_ticket (f->store, called->ticket_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->status, ==, MADO_TICKET_STATUS_CALLED);
+  g_assert_cmpstr (read->counter, ==, "3番窓口");
+  g_clear_pointer (&read, mado_queue_ticket_free);
+  g_clear_pointer (&called, mado_queue_ticket_free);
+  called = mado_registry_store_call_next_ticket (f->store, ab, "2026-11-26", "3番窓口", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (called->category, ==, "A");
+  g_assert_cmpuint (called->number, ==, 1);
+  g_clear_pointer (&called, mado_queue_ticket_free);
+
+  /* Absent, back to waiting: called again before A2. */
+  read = mado_registry_store_get_ticket (f->store, "k7q2m4x5a6b3c2d7e4f5aaaaab", &error);
+  g_assert_no_error (error);
+  read->status = MADO_TICKET_STATUS_WAITING;
+  g_assert_true (mado_registry_store_update_ticket (f->store, read, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&read, mado_queue_ticket_free);
+  called = mado_registry_store_call_next_ticket (f->store, ab, "2026-11-26", "4番窓口", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (called->category, ==, "A");
+  g_assert_cmpuint (called->number, ==, 1);
+  g_assert_cmpstr (called->counter, ==, "4番窓口");
+  g_clear_pointer (&called, mado_queue_ticket_free);
+  called = mado_registry_store_call_next_ticket (f->store, ab, "2026-11-26", "4番窓口", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (called->number, ==, 2);
+  g_clear_pointer (&called, mado_queue_ticket_free);
+  called = mado_registry_store_call_next_ticket (f->store, ab, "2026-11-26", "4番窓口", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (called);
+  g_clear_error (&error);
+
+  list = mado_registry_store_list_tickets (f->store, "2026-11-26", MADO_TICKET_STATUS_CALLED,
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 3);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = mado_registry_store_list_tickets (f->store, "2026-11-26", MADO_TICKET_STATUS_WAITING,
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((MadoQueueTicket *)g_ptr_array_index (list, 0))->category, ==, "C");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  called = mado_registry_store_call_next_ticket (f->store, c_only, "2026-11-27", "1番窓口", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (called);
+  g_clear_error (&error);
+
+  /* Refused arguments. */
+  called = mado_registry_store_call_next_ticket (f->store, bad, "2026-11-26", "1番窓口", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (called);
+  g_clear_error (&error);
+  called = mado_registry_store_call_next_ticket (f->store, none, "2026-11-26", "1番窓口", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (called);
+  g_clear_error (&error);
+  called = mado_registry_store_call_next_ticket (f->store, ab, "2026-02-30", "1番窓口", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (called);
+  g_clear_error (&error);
+  list = mado_registry_store_list_tickets (f->store, "26-11-2026", -1, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (list);
+  g_clear_error (&error);
+  list = mado_registry_store_list_tickets (f->store, "2026-11-26", 6, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (list);
+}
+
+#define CALLERS 4
+#define WAITING 40
+
+typedef struct
+{
+  MadoRegistryStore *store;
+  const char *counter;
+  gint *start;
+  GPtrArray *called; /* issued_at of each ticket called */
+} Caller;
+
+static gpointer
+caller_thread (gpointer data)
+{
+  Caller *caller = data;
+  const char *const categories[] = { "A", "B", NULL };
+
+  while (!g_atomic_int_get (caller->start))
+    g_thread_yield ();
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MadoQueueTicket) ticket = mado_registry_store_call_next_ticket (
+          caller->store, categories, "2026-11-26", caller->counter, &error);
+      if (ticket == NULL)
+        {
+          g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+          break;
+        }
+      g_assert_cmpstr (ticket->counter, ==, caller->counter);
+      g_ptr_array_add (caller->called, g_strdup (ticket->issued_at));
+    }
+  return NULL;
+}
+
+static void
+test_tickets_call_concurrent (Fixture *f, gconstpointer data)
+{
+  static const char *const counters[CALLERS] = { "1番窓口", "2番窓口", "3番窓口", "4番窓口" };
+  g_autoptr (MadoRegistryStore) second = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  Caller callers[CALLERS];
+  GThread *threads[CALLERS];
+  guint total = 0;
+  gint start = 0;
+
+  /* One ticket per second, alternating categories: issued_at (one offset) orders them. */
+  for (guint i = 0; i < WAITING; i++)
+    {
+      g_autofree char *at = g_strdup_printf ("2026-11-26T09:%02u:%02u+09:00", i / 60, i % 60);
+      issue (f->store, i % 2 ? "B" : "A", at, 7000 + i);
+    }
+  second = mado_registry_store_open (f->dsn, &error);
+  g_assert_no_error (error);
+  /* Two connections, each shared by two consoles' threads. */
+  for (guint t = 0; t < CALLERS; t++)
+    {
+      callers[t] = (Caller){ t % 2 ? second : f->store, counters[t], &start,
+                             g_ptr_array_new_with_free_func (g_free) };
+      threads[t] = g_thread_new ("caller", caller_thread, &callers[t]);
+    }
+  g_atomic_int_set (&start, 1);
+  for (guint t = 0; t < CALLERS; t++)
+    g_thread_join (threads[t]);
+  for (guint t = 0; t < CALLERS; t++)
+    {
+      for (guint i = 0; i < callers[t].called->len; i++)
+        {
+          const char *at = g_ptr_array_index (callers[t].called, i);
+          /* Never the same ticket twice; each console's in the order they were issued. */
+          g_assert_true (g_hash_table_add (seen, (gpointer)at));
+          if (i > 0)
+            g_assert_cmpstr (at, >, (const char *)g_ptr_array_index (callers[t].called, i - 1));
+        }
+      total += callers[t].called->len;
+      g_test_message ("%s called %u", counters[t], callers[t].called->len);
+    }
+  g_assert_cmpuint (total, ==, WAITING);
+  list = mado_registry_store_list_tickets (f->store, "2026-11-26", MADO_TICKET_STATUS_CALLED,
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, WAITING);
+  for (guint t = 0; t < CALLERS; t++)
+    g_ptr_array_unref (callers[t].called);
+}
+
+static MadoQueueTicket *
+make_offline (const char *category, const char *issued_at, guint serial, guint number)
+{
+  MadoQueueTicket *ticket = make_ticket (category, issued_at, serial);
+  ticket->number = number;
+  return ticket;
+}
+
+static void
+test_tickets_offline_blocks (Fixture *f, gconstpointer data)
+{
+  const char *day = "2026-11-26T09:00:00+09:00";
+  const char *const a_only[] = { "A", NULL };
+  g_autoptr (MadoQueueTicket) offline = NULL;
+  g_autoptr (MadoQueueTicket) called = NULL;
+  g_autoptr (MadoQueueTicket) read = NULL;
+  g_autoptr (GError) error = NULL;
+  guint first = 0, last = 0;
+
+  g_assert_true (mado_registry_store_set_ticket_range (f->store, "A", 1, 20, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (issue (f->store, "A", day, 1), ==, 1);
+  g_assert_cmpuint (issue (f->store, "A", day, 2), ==, 2);
+  /* A block off the same counter: online numbering goes on after it. */
+  g_assert_true (mado_registry_store_reserve_ticket_block (f->store, "A", "2026-11-26", 5, &first,
+                                                           &last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first, ==, 3);
+  g_assert_cmpuint (last, ==, 7);
+  g_assert_cmpuint (issue (f->store, "A", day, 3), ==, 8);
+  /* A block on a day with no ticket yet starts at the range's first number. */
+  g_assert_true (mado_registry_store_reserve_ticket_block (f->store, "A", "2026-11-27", 3, &first,
+                                                           &last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first, ==, 1);
+  g_assert_cmpuint (last, ==, 3);
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-27T08:30:00+09:00", 4), ==, 4);
+
+  /* The range has 12 left today (9–20): 13 is too many, and takes nothing. */
+  g_assert_false (mado_registry_store_reserve_ticket_block (f->store, "A", "2026-11-26", 13, &first,
+                                                            &last, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED);
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (last, ==, 0);
+  g_clear_error (&error);
+  g_assert_cmpuint (issue (f->store, "A", day, 5), ==, 9);
+  g_assert_false (mado_registry_store_reserve_ticket_block (f->store, "a", "2026-11-26", 1, &first,
+                                                            &last, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_reserve_ticket_block (f->store, "A", "2026-11-26", 0, &first,
+                                                            &last, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Issued offline (earlier than the online ones) with number 5 of the block. */
+  offline = make_offline ("A", "2026-11-26T08:45:00+09:00", 6, 5);
+  g_assert_true (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_no_error (error);
+  read = mado_registry_store_get_ticket (f->store, offline->ticket_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->number, ==, 5);
+  g_assert_true (read->offline);
+  g_clear_pointer (&read, mado_queue_ticket_free);
+  /* It waited longest: it is called first. */
+  called = mado_registry_store_call_next_ticket (f->store, a_only, "2026-11-26", "1番窓口", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (called->ticket_id, ==, offline->ticket_id);
+  g_assert_true (called->offline);
+  g_clear_pointer (&offline, mado_queue_ticket_free);
+
+  /* The same number again; an online number; another day's block; another category. */
+  offline = make_offline ("A", "2026-11-26T08:46:00+09:00", 7, 5);
+  g_assert_false (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  offline->number = 8;
+  g_assert_false (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&offline, mado_queue_ticket_free);
+  offline = make_offline ("A", "2026-11-28T08:46:00+09:00", 8, 3);
+  g_assert_false (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&offline, mado_queue_ticket_free);
+  offline = make_offline ("B", "2026-11-26T08:46:00+09:00", 9, 3);
+  g_assert_false (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&offline, mado_queue_ticket_free);
+  /* The rest of the block is still the kiosk's. */
+  offline = make_offline ("A", "2026-11-26T08:47:00+09:00", 10, 7);
+  g_assert_true (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&offline, mado_queue_ticket_free);
+  offline = make_offline ("A", "2026-11-27T07:00:00+09:00", 11, 2);
+  g_assert_true (mado_registry_store_put_offline_ticket (f->store, offline, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- transactions -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean fail;
+  gboolean swallow; /* return TRUE after a failing step */
+} JoinRequest;
+
+static gboolean
+join_request (MadoRegistryStore *store, gpointer data, GError **error)
+{
+  JoinRequest *request = data;
+  MadoOperatorRecord op
+      = { STR ("clerk.join"), STR ("結合 太郎"), MADO_OPERATOR_ROLE_CLERK, STR ("h"), FALSE, 1 };
+  MadoSessionRecord session
+      = { STR (HASH_C), STR ("operator"), STR ("clerk.join"), STR ("console-09"),
+          NULL,         1764100000,       1764103600 };
+  guint8 nonce[MADO_NONCE_LENGTH];
+  g_autoptr (GError) local = NULL;
+
+  fill_nonce (nonce, 9);
+  if (!mado_registry_store_enrol_terminal (store, "console-09", "console", "09", 2000000000,
+                                           1764100000, error)
+      || !mado_registry_store_put_operator (store, &op, error)
+      || !mado_registry_store_put_session (store, &session, error)
+      || !mado_registry_store_put_nonce (store, nonce, 1764100300, error))
+    return FALSE;
+  if (request->swallow)
+    {
+      /* A step that fails (a revoked… no: an unknown terminal) marks the transaction. */
+      g_assert_false (mado_registry_store_revoke_terminal (store, "console-99", 1, &local));
+      return TRUE;
+    }
+  if (request->fail)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the request was cut off");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+assert_nothing_joined (MadoRegistryStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) terminals = mado_registry_store_list_terminals (store, &error);
+  g_autoptr (MadoOperatorRecord) op = NULL;
+  g_autoptr (MadoSessionRecord) session = NULL;
+  guint8 nonce[MADO_NONCE_LENGTH];
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (terminals->len, ==, 0);
+  op = mado_registry_store_get_operator (store, "clerk.join", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (op);
+  g_clear_error (&error);
+  session = mado_registry_store_get_session (store, HASH_C, 1764100000, &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (session);
+  g_clear_error (&error);
+  fill_nonce (nonce, 9);
+  g_assert_cmpint (mado_registry_store_take_nonce (store, nonce, 1764100000, &error), ==,
+                   MADO_NONCE_UNKNOWN);
+  g_assert_no_error (error);
+}
+
+static void
+test_transactions_join (Fixture *f, gconstpointer data)
+{
+  JoinRequest cut = { TRUE, FALSE };
+  JoinRequest swallowed = { FALSE, TRUE };
+  JoinRequest whole = { FALSE, FALSE };
+  g_autoptr (MadoTerminalRecord) terminal = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 nonce[MADO_NONCE_LENGTH];
+
+  g_assert_false (mado_registry_store_run_in_transaction (f->store, join_request, &cut, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  assert_nothing_joined (f->store);
+  g_assert_false (
+      mado_registry_store_run_in_transaction (f->store, join_request, &swallowed, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE);
+  g_clear_error (&error);
+  assert_nothing_joined (f->store);
+
+  g_assert_true (mado_registry_store_run_in_transaction (f->store, join_request, &whole, &error));
+  g_assert_no_error (error);
+  terminal = mado_registry_store_find_terminal_by_serial (f->store, "09", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (terminal->terminal_id, ==, "console-09");
+  fill_nonce (nonce, 9);
+  g_assert_cmpint (mado_registry_store_take_nonce (f->store, nonce, 1764100000, &error), ==,
+                   MADO_NONCE_FRESH);
+  g_assert_no_error (error);
+}
+
+/* ---- listings for the CSV linkage ---------------------------------------------------------- */
+
+static void
+reserve_at (MadoRegistryStore *store, const char *reserved_at, guint copies)
+{
+  g_autoptr (MadoIssuance) request = make_request (copies);
+  g_autoptr (GPtrArray) reserved = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_free (request->reserved_at);
+  request->reserved_at = g_strdup (reserved_at);
+  reserved = mado_registry_store_reserve_issuances (store, request, "K01", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reserved->len, ==, copies);
+}
+
+/* The 発行番号 of @issuances, space-separated ("K01-000001 K01-000002"). */
+static char *
+issue_numbers (GPtrArray *issuances)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < issuances->len; i++)
+    {
+      MadoIssuance *issuance = g_ptr_array_index (issuances, i);
+      g_string_append_printf (s, "%s%s", i ? " " : "", issuance->issue_number);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_issuances_list (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *numbers = NULL;
+
+  list = mado_registry_store_list_issuances (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  reserve_at (f->store, "2026-11-26T09:45:10+09:00", 2); /* 1, 2 */
+  /* The local date as written: 2026-11-27, though it is still the 26th in UTC. */
+  reserve_at (f->store, "2026-11-27T00:10:00+09:00", 1); /* 3 */
+  reserve_at (f->store, "2026-11-26T23:59:59+09:00", 1); /* 4 */
+  reserve_at (f->store, "2026-11-26T08:00:00Z", 1);      /* 5 */
+  /* Printing or voiding a copy keeps it in its day. */
+  g_assert_true (mado_registry_store_void_issuance (
+      f->store, "K01-000002", "2026-11-27T09:00:00+09:00", MADO_VOID_REASON_PAPER_JAM, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_mark_printed (f->store, "K01-000004",
+                                                   "2026-11-27T00:00:05+09:00", &error));
+  g_assert_no_error (error);
+
+  list = mado_registry_store_list_issuances (f->store, "2026-11-26", &error);
+  g_assert_no_error (error);
+  numbers = issue_numbers (list);
+  g_assert_cmpstr (numbers, ==, "K01-000001 K01-000002 K01-000004 K01-000005");
+  g_assert_cmpint (((MadoIssuance *)g_ptr_array_index (list, 1))->status, ==, MADO_ISSUANCE_VOIDED);
+  g_assert_cmpint (((MadoIssuance *)g_ptr_array_index (list, 2))->status, ==,
+                   MADO_ISSUANCE_PRINTED);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_clear_pointer (&numbers, g_free);
+
+  list = mado_registry_store_list_issuances (f->store, "2026-11-27", &error);
+  g_assert_no_error (error);
+  numbers = issue_numbers (list);
+  g_assert_cmpstr (numbers, ==, "K01-000003");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_clear_pointer (&numbers, g_free);
+
+  list = mado_registry_store_list_issuances (f->store, NULL, &error);
+  g_assert_no_error (error);
+  numbers = issue_numbers (list);
+  g_assert_cmpstr (numbers, ==, "K01-000001 K01-000002 K01-000003 K01-000004 K01-000005");
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = mado_registry_store_list_issuances (f->store, "2026-11-28", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = mado_registry_store_list_issuances (f->store, "2026-13-01", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (list);
+  g_clear_error (&error);
+  list = mado_registry_store_list_issuances (f->store, "2026-11-26T", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_assert_null (list);
+}
+
+/* MADO_PG_CTL (tests/registry/pg-cluster.sh): restarts, stops or starts the test's server. */
+static const char *
+pg_ctl_script (void)
+{
+  const char *ctl = g_getenv ("MADO_PG_CTL");
+  return pg_server != NULL && ctl != NULL && *ctl != '\0' ? ctl : NULL;
+}
+
+static void
+pg_ctl (const char *action)
+{
+  const char *argv[] = { pg_ctl_script (), action, NULL };
+  g_autoptr (GError) error = NULL;
+  gint status = 0;
+
+  g_assert_nonnull (argv[0]);
+  /* No pipes: the server pg_ctl starts must not hold any of ours. */
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+}
+
+#define WALK_PERSONS (2 * MADO_REGISTRY_STORE_PERSON_PAGE + 3)
+
+static gboolean
+record_many (MadoRegistryStore *store, gpointer data, GError **error)
+{
+  g_autofree char *text = json_to_string (data, FALSE);
+
+  /* Bases 100001…100000 + WALK_PERSONS in a permutation (7 is prime to the count): stored out of
+   * order. */
+  for (guint k = 0; k < WALK_PERSONS; k++)
+    {
+      guint i = (k * 7) % WALK_PERSONS + 1;
+      g_autoptr (JsonNode) person = json_from_string (text, NULL); /* a deep copy */
+      g_autofree char *base = g_strdup_printf ("%09u", 100000 + i);
+      g_autofree char *atena = mado_atena_number_complete (base);
+      g_autoptr (MadoHistoryEntry) entry = NULL;
+
+      json_object_set_string_member (json_node_get_object (person), "atena_number", atena);
+      entry = make_entry (person, "domestic_move_in", "2026-11-20");
+      if (mado_registry_store_record_change (store, entry, error) == 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  MadoRegistryStore *store;
+  GPtrArray *seen;  /* the 宛名番号 in the order given */
+  guint stop_at;    /* return FALSE at this call (1-based; 0: never) */
+  gboolean restart; /* PostgreSQL: restart the server after the first page */
+  gboolean kojin;   /* a person came with a 個人番号 */
+} Walk;
+
+static gboolean
+walk_person (const MadoPerson *person, gpointer data, GError **error)
+{
+  Walk *walk = data;
+
+  g_ptr_array_add (walk->seen, g_strdup (person->atena_number));
+  if (person->kojin_bango != NULL)
+    walk->kojin = TRUE;
+  if (walk->seen->len == walk->stop_at)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the export was cut off");
+      return FALSE;
+    }
+  if (walk->seen->len == 10)
+    {
+      /* The store's lock is not held: it can be used from here (and by other threads). */
+      g_autoptr (MadoPerson) again
+          = mado_registry_store_get_person (walk->store, person->atena_number, error);
+      if (again == NULL)
+        return FALSE;
+    }
+  if (walk->restart && walk->seen->len == MADO_REGISTRY_STORE_PERSON_PAGE)
+    pg_ctl ("restart"); /* the next page is read on a new connection */
+  return TRUE;
+}
+
+static void
+test_persons_foreach (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) sample = load_sample ("person-japanese.json");
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  Walk walk = { f->store, seen, 0, FALSE, FALSE };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_strdup_printf ("%09u", 100000 + WALK_PERSONS);
+  g_autofree char *last = mado_atena_number_complete (base);
+
+  /* None: no call. */
+  g_assert_true (mado_registry_store_foreach_person (f->store, walk_person, &walk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 0);
+
+  g_assert_true (mado_registry_store_run_in_transaction (f->store, record_many, sample, &error));
+  g_assert_no_error (error);
+  /* A person with two entries: its current row, once. */
+  record (f->store, sample, "domestic_move_in", 1);
+  record (f->store, sample, "minor_correction", 2);
+
+  /* Every page, in 宛名番号 order, each person once, without 個人番号; on PostgreSQL with a
+   * server restart between two pages. */
+  walk.restart = pg_ctl_script () != NULL;
+  g_assert_true (mado_registry_store_foreach_person (f->store, walk_person, &walk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, WALK_PERSONS + 1);
+  g_assert_false (walk.kojin);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "0000000019"); /* the sample */
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (seen, i - 1), <, g_ptr_array_index (seen, i));
+  g_assert_cmpstr (g_ptr_array_index (seen, seen->len - 1), ==, last);
+
+  /* The callback stops the walk with its error. */
+  g_ptr_array_set_size (seen, 0);
+  walk.restart = FALSE;
+  walk.stop_at = MADO_REGISTRY_STORE_PERSON_PAGE + 500;
+  g_assert_false (mado_registry_store_foreach_person (f->store, walk_person, &walk, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (seen->len, ==, MADO_REGISTRY_STORE_PERSON_PAGE + 500);
+}
+
+/* ---- the database server restarting (PostgreSQL) ------------------------------------------- */
+
+static MadoOperatorRecord *
+make_operator (const char *login)
+{
+  MadoOperatorRecord *op = g_new0 (MadoOperatorRecord, 1);
+
+  op->login = g_strdup (login);
+  op->display_name = g_strdup ("再接続 花子");
+  op->role = MADO_OPERATOR_ROLE_CLERK;
+  op->password_hash = g_strdup ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA");
+  op->created_at = 1764100000;
+  return op;
+}
+
+static void
+put_operator (MadoRegistryStore *store, const char *login)
+{
+  g_autoptr (MadoOperatorRecord) op = make_operator (login);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mado_registry_store_put_operator (store, op, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_operator (MadoRegistryStore *store, const char *login, gboolean present)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoOperatorRecord) op = mado_registry_store_get_operator (store, login, &error);
+
+  if (present)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (op->login, ==, login);
+    }
+  else
+    {
+      g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+      g_assert_null (op);
+    }
+}
+
+static void
+test_pg_server_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr (MadoOperatorRecord) op = make_operator ("clerk.down");
+  g_autoptr (MadoOperatorRecord) read = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (pg_ctl_script () == NULL)
+    {
+      g_test_skip ("needs PostgreSQL and MADO_PG_CTL (tests/registry/pg-cluster.sh)");
+      return;
+    }
+  put_operator (f->store, "clerk.before");
+
+  /* (a) The same store after a restart: a write (its BEGIN is run again on a new connection),
+   * then, after another restart, a read. */
+  pg_ctl ("restart");
+  put_operator (f->store, "clerk.after");
+  pg_ctl ("restart");
+  assert_operator (f->store, "clerk.before", TRUE);
+  assert_operator (f->store, "clerk.after", TRUE);
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-26T09:00:00+09:00", 1), ==, 1);
+
+  /* While the server is away: UNAVAILABLE, for reads and writes; then back. */
+  pg_ctl ("stop");
+  read = mado_registry_store_get_operator (f->store, "clerk.before", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE);
+  g_assert_null (read);
+  g_clear_error (&error);
+  g_assert_false (mado_registry_store_put_operator (f->store, op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  pg_ctl ("start");
+  assert_operator (f->store, "clerk.before", TRUE);
+  assert_operator (f->store, "clerk.down", FALSE);
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-26T09:01:00+09:00", 2), ==, 2);
+}
+
+typedef struct
+{
+  gboolean restart; /* restart the server between the two writes */
+  gboolean swallow; /* return TRUE after the second write failed */
+  GError *second;   /* the second write's error */
+} Interrupted;
+
+static gboolean
+interrupted_request (MadoRegistryStore *store, gpointer data, GError **error)
+{
+  Interrupted *request = data;
+  g_autoptr (MadoOperatorRecord) first = make_operator ("clerk.first");
+  g_autoptr (MadoOperatorRecord) second = make_operator ("clerk.second");
+  g_autoptr (MadoQueueTicket) ticket = make_ticket ("B", "2026-11-26T09:00:00+09:00", 40);
+
+  if (!mado_registry_store_put_operator (store, first, error)
+      || !mado_registry_store_issue_ticket (store, ticket, error))
+    return FALSE;
+  g_assert_cmpuint (ticket->number, ==, 1);
+  if (request->restart)
+    pg_ctl ("restart");
+  if (mado_registry_store_put_operator (store, second, &request->second))
+    return TRUE;
+  if (request->swallow)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (request->second));
+  return FALSE;
+}
+
+static void
+test_pg_transaction_interrupted (Fixture *f, gconstpointer data)
+{
+  Interrupted cut = { TRUE, FALSE, NULL };
+  Interrupted swallowed = { TRUE, TRUE, NULL };
+  Interrupted whole = { FALSE, FALSE, NULL };
+  g_autoptr (GError) error = NULL;
+
+  if (pg_ctl_script () == NULL)
+    {
+      g_test_skip ("needs PostgreSQL and MADO_PG_CTL (tests/registry/pg-cluster.sh)");
+      return;
+    }
+
+  /* (b) The restart breaks the transaction: its next step fails, UNAVAILABLE, and nothing of it
+   * is stored (the server rolled it back: no operator, the ticket number given back). */
+  g_assert_false (
+      mado_registry_store_run_in_transaction (f->store, interrupted_request, &cut, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE);
+  g_assert_error (cut.second, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_clear_error (&cut.second);
+  assert_operator (f->store, "clerk.first", FALSE);
+  assert_operator (f->store, "clerk.second", FALSE);
+
+  /* A handler that swallows the failure does not commit either. */
+  g_assert_false (
+      mado_registry_store_run_in_transaction (f->store, interrupted_request, &swallowed, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_clear_error (&swallowed.second);
+  assert_operator (f->store, "clerk.first", FALSE);
+
+  /* The next transaction works, on the same store. */
+  g_assert_true (
+      mado_registry_store_run_in_transaction (f->store, interrupted_request, &whole, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (whole.second);
+  assert_operator (f->store, "clerk.first", TRUE);
+  assert_operator (f->store, "clerk.second", TRUE);
+}
+
+/* ---- SQLite's busy timeout ------------------------------------------------------------------ */
+
+static void
+test_sqlite_busy (Fixture *f, gconstpointer data)
+{
+  g_autoptr (MadoOperatorRecord) op = make_operator ("clerk.busy");
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 start;
+
+  if (pg_server != NULL)
+    {
+      g_test_skip ("SQLite only (PostgreSQL's lock timeout: /registry/tickets/call-concurrent)");
+      return;
+    }
+  mado_sqlite_store_set_busy_timeout (MADO_SQLITE_STORE (f->store), 200);
+  /* Another process holds the write lock. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (mado_registry_store_put_operator (f->store, op, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BUSY);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000); /* it waited */
+  g_clear_error (&error);
+  g_assert_false (
+      mado_registry_store_run_in_transaction (f->store, join_request, &(JoinRequest){ 0 }, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_BUSY);
+  g_clear_error (&error);
+  /* Readers are not blocked (WAL). */
+  assert_operator (f->store, "clerk.busy", FALSE);
+
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  g_assert_true (mado_registry_store_put_operator (f->store, op, &error));
+  g_assert_no_error (error);
+  assert_operator (f->store, "clerk.busy", TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1082,6 +2610,23 @@ main (int argc, char **argv)
   ADD ("/registry/issuances/concurrent", test_issuances_concurrent);
   ADD ("/registry/idempotency", test_idempotency);
   ADD ("/registry/backup-restore", test_backup_restore);
+  g_test_add_func ("/registry/migrations/from-v3", test_migrations_from_v3);
+  ADD ("/registry/terminals", test_terminals);
+  ADD ("/registry/operators", test_operators);
+  ADD ("/registry/sessions", test_sessions);
+  ADD ("/registry/nonces", test_nonces);
+  ADD ("/registry/nonces/concurrent", test_nonces_concurrent);
+  ADD ("/registry/move-drafts", test_move_drafts);
+  ADD ("/registry/issuances/digest", test_issuance_digest);
+  ADD ("/registry/tickets/calling", test_tickets_calling);
+  ADD ("/registry/tickets/call-concurrent", test_tickets_call_concurrent);
+  ADD ("/registry/tickets/offline-blocks", test_tickets_offline_blocks);
+  ADD ("/registry/transactions/join", test_transactions_join);
+  ADD ("/registry/issuances/list", test_issuances_list);
+  ADD ("/registry/persons/foreach", test_persons_foreach);
+  ADD ("/registry/pg/server-restart", test_pg_server_restart);
+  ADD ("/registry/pg/transaction-interrupted", test_pg_transaction_interrupted);
+  ADD ("/registry/sqlite/busy", test_sqlite_busy);
 #undef ADD
   return g_test_run ();
 }

@@ -9,7 +9,9 @@
 #include "mado-model-error.h"
 #include "mado-outbox-error.h"
 #include "mado-registry-error.h"
+#include "mado-http.h"
 #include "mado-print-error.h"
+#include "mado-sync-error.h"
 
 static void
 test_docs_agree (void)
@@ -66,12 +68,27 @@ test_card_domain_complete (void)
       g_assert_cmpint (mado_error_exit_code (e), <=, 89);
     }
   /* registry/ is named in the catalogue by its quark string: the real domain must match */
-  for (int code = MADO_REGISTRY_ERROR_DSN; code <= MADO_REGISTRY_ERROR_BACKUP; code++)
+  for (int code = MADO_REGISTRY_ERROR_DSN; code <= MADO_REGISTRY_ERROR_UNAVAILABLE; code++)
     {
       g_autoptr (GError) e = g_error_new_literal (MADO_REGISTRY_ERROR, code, "x");
       g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
       g_assert_cmpint (mado_error_exit_code (e), >=, 90);
       g_assert_cmpint (mado_error_exit_code (e), <=, 109);
+    }
+  for (int code = MADO_SYNC_ERROR_NETWORK; code <= MADO_SYNC_ERROR_INVALID; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_SYNC_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
+      g_assert_cmpint (mado_error_exit_code (e), >=, 110);
+      g_assert_cmpint (mado_error_exit_code (e), <=, 119);
+    }
+  /* registry/http is named by its quark string too, with a range of its own */
+  for (int code = MADO_HTTP_ERROR_TLS; code <= MADO_HTTP_ERROR_LISTEN; code++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (MADO_HTTP_ERROR, code, "x");
+      g_assert_cmpstr (mado_error_lookup (e)->id, !=, "app.unknown");
+      g_assert_cmpint (mado_error_exit_code (e), >=, 120);
+      g_assert_cmpint (mado_error_exit_code (e), <=, 129);
     }
   /* print/ mirrors its rows for its own commands (it cannot see app/): they must agree */
   for (int code = MADO_PRINT_ERROR_UNKNOWN_KIND; code <= MADO_PRINT_ERROR_TIMEOUT; code++)
