@@ -30,6 +30,7 @@
 #include "mado-mynumber-card.h"
 #include "mado-pcsc-monitor.h"
 #include "mado-pcsc-reader.h"
+#include "mado-registry-client.h"
 #include "mado-secret-input.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
@@ -59,6 +60,7 @@ typedef struct
   char *ocsp_url;
   char *at;
   gboolean compare_text;
+  char *registry_url;
 
   MadoConfig *config;
   gint64 started_usec;
@@ -75,6 +77,7 @@ options_clear (Options *o)
   g_strfreev (o->crls);
   g_free (o->ocsp_url);
   g_free (o->at);
+  g_free (o->registry_url);
   g_clear_pointer (&o->config, mado_config_free);
 }
 
@@ -1002,6 +1005,119 @@ out:
   return fail (error);
 }
 
+/* A refusal from the registry: HTTP status and the API's error code (docs/api.md). */
+static void
+set_refused (GError **error, const char *what, guint status, const char *body)
+{
+  g_autoptr (JsonNode) node = body != NULL ? json_from_string (body, NULL) : NULL;
+  JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                                                : NULL;
+  JsonObject *e = o != NULL && json_object_has_member (o, "error")
+                          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error"))
+                      ? json_object_get_object_member (o, "error")
+                      : NULL;
+  g_set_error (error, MADO_SYNC_ERROR, MADO_SYNC_ERROR_REJECTED,
+               "The registry refused %s (HTTP %u, %s)", what, status,
+               e != NULL ? json_object_get_string_member_with_default (e, "code", "?") : "?");
+}
+
+/* The kiosk's identity check against the registry (docs/api.md "Identity"): the registry's
+ * nonce, signed by the card, the signature and certificate sent back; the registry verifies
+ * (revocation included) and opens a session bound to the person and this kiosk. The PIN has
+ * been verified on the card already. */
+static gboolean
+login_at_registry (Options *o, MadoMynumberCard *card, GBytes *der, GError **error)
+{
+  MadoRegistryClientOptions options = {
+    .base_url = o->registry_url,
+    .client_certificate = mado_config_get_string (o->config, "registry", "client-certificate"),
+    .client_key = mado_config_get_string (o->config, "registry", "client-key"),
+    .ca_file = mado_config_get_string (o->config, "registry", "ca"),
+    .connect_timeout_ms
+    = (guint)mado_config_get_integer (o->config, "registry", "connect-timeout-ms"),
+    .timeout_ms = (guint)mado_config_get_integer (o->config, "registry", "timeout-ms"),
+    .proxy = mado_config_get_string (o->config, "registry", "proxy"),
+  };
+  g_autoptr (MadoRegistryClient) client = mado_registry_client_new (&options, error);
+  if (client == NULL)
+    return FALSE;
+  guint status = 0;
+  g_autofree char *body = NULL;
+  if (!mado_registry_client_request (client, "POST", "/v1/identity/nonce", NULL, NULL, 0, NULL,
+                                     &status, &body, error))
+    return FALSE;
+  if (status != 201)
+    {
+      set_refused (error, "a nonce", status, body);
+      return FALSE;
+    }
+  g_autoptr (JsonNode) answer = json_from_string (body, NULL);
+  const char *nonce64 = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+                            ? json_object_get_string_member_with_default (
+                                  json_node_get_object (answer), "nonce", NULL)
+                            : NULL;
+  gsize nonce_len = 0;
+  g_autofree guint8 *nonce = nonce64 != NULL ? g_base64_decode (nonce64, &nonce_len) : NULL;
+  if (nonce == NULL || nonce_len != MADO_NONCE_LENGTH)
+    {
+      g_set_error (error, MADO_SYNC_ERROR, MADO_SYNC_ERROR_PROTOCOL,
+                   "The registry gave no usable nonce (HTTP %u)", status);
+      return FALSE;
+    }
+  guint8 digest[32];
+  EVP_Digest (nonce, nonce_len, digest, NULL, EVP_sha256 (), NULL);
+  g_autoptr (GBytes) signature = mado_mynumber_card_sign_sha256 (card, digest, sizeof digest, error);
+  if (signature == NULL)
+    return FALSE;
+  g_autofree char *sig64
+      = g_base64_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  g_autofree char *cert64 = g_base64_encode (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "nonce");
+  json_builder_add_string_value (b, nonce64);
+  json_builder_set_member_name (b, "signature");
+  json_builder_add_string_value (b, sig64);
+  json_builder_set_member_name (b, "certificate");
+  json_builder_add_string_value (b, cert64);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) request = json_builder_get_root (b);
+  g_autofree char *request_text = json_to_string (request, FALSE);
+  g_clear_pointer (&body, g_free);
+  if (!mado_registry_client_request (client, "POST", "/v1/identity/sessions", request_text, NULL,
+                                     0, NULL, &status, &body, error))
+    return FALSE;
+  g_clear_pointer (&answer, json_node_unref);
+  answer = json_from_string (body, NULL);
+  JsonObject *ao = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+                       ? json_node_get_object (answer)
+                       : NULL;
+  if (status != 201 || ao == NULL)
+    {
+      set_refused (error, "the identity check", status, body);
+      return FALSE;
+    }
+  if (o->json)
+    {
+      g_autoptr (JsonBuilder) out = json_builder_new ();
+      json_builder_begin_object (out);
+      const char *members[] = { "name", "status", "card_link", "expires_at", "token" };
+      for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+        {
+          json_builder_set_member_name (out, members[i]);
+          json_builder_add_string_value (
+              out, json_object_get_string_member_with_default (ao, members[i], ""));
+        }
+      json_builder_end_object (out);
+      print_json (out);
+    }
+  else
+    printf (_ ("本人確認: 住民記録システムが確認しました (%s 様、%s まで)\n"),
+            json_object_get_string_member_with_default (ao, "name", ""),
+            json_object_get_string_member_with_default (ao, "expires_at", ""));
+  return TRUE;
+}
+
 static int
 cmd_login (Options *o)
 {
@@ -1034,6 +1150,12 @@ cmd_login (Options *o)
 
   if (!ask_and_verify (o, card, MADO_PIN_AUTH, o->pin_stdin, &error))
     goto out;
+  if (o->registry_url != NULL)
+    {
+      /* The registry is the authority: it issues the nonce and judges. */
+      login_at_registry (o, card, der, &error);
+      goto out;
+    }
   nonce = mado_challenge_issue (
       store, mado_cert_verifier_get_clock (verifier),
       mado_config_get_integer (o->config, "identity", "nonce-ttl-seconds"), &error);
@@ -1146,6 +1268,9 @@ mado_card_command_main (int argc, char **argv)
       NULL },
     { "at", 0, 0, G_OPTION_ARG_STRING, &o.at, N_ ("verify, login: この時刻で検証します (ISO 8601)"),
       "TIME" },
+    { "registry", 0, 0, G_OPTION_ARG_STRING, &o.registry_url,
+      N_ ("login: 住民記録システム (https://HOST:PORT) に本人確認を依頼します ([registry] の証明書を使います)"),
+      "URL" },
     { NULL },
   };
 

@@ -342,8 +342,11 @@ append_row (GString *out, const Column *columns, guint n, JsonObject *root, Json
           break;
         case CELL_ENUM:
           if (node != NULL)
-            g_string_append (
-                cell, map_value (c->model_values, c->csv_values, json_node_get_string (node)));
+            {
+              const char *value
+                  = map_value (c->model_values, c->csv_values, json_node_get_string (node));
+              g_string_append (cell, value != NULL ? value : ""); /* validated: never NULL */
+            }
           break;
         case CELL_BOOL:
           if (node != NULL)

@@ -64,10 +64,11 @@ def run(*args, stdin=None, check=True):
 class Bench:
     """Keys, terminals, residents and the database, made once in a temp dir."""
 
-    def __init__(self):
+    def __init__(self, pki=None):
         self.tmp = tempfile.mkdtemp(prefix="mado-api-")
         self.keys = os.path.join(self.tmp, "keys")
-        self.pki = os.path.join(self.tmp, "pki")
+        # the test hierarchy: its own, or one already made (the card tests' emulated card)
+        self.pki = pki or os.path.join(self.tmp, "pki")
         self.dsn = os.environ.get("MADO_REGISTRY_TEST_DSN") or "sqlite:" + os.path.join(
             self.tmp, "registry.db")
         run("bash", PKI_SCRIPT, self.pki)

@@ -205,14 +205,30 @@ t.ok(left == [] and all(at_registry.count(i) == 1 for i in ids2),
      "killed mid-send: replayed once, each draft applied once", (r.stdout, left))
 
 # ---- 4. the network cut ----------------------------------------------------------------------------
-# 4a. the registry unreachable: records wait with a reason, nothing is set aside
+# 4a. the registry unreachable: records wait with a reason, nothing is set aside. Meanwhile the
+# kiosk goes on: drafts, and queue tickets from the block it reserved while online.
+kiosk = Client(reg, "kiosk1")
+r = kiosk.post("/v1/tickets/offline-blocks", {"category": "E", "count": 3})
+block = r.json if r.status == 201 else {"first": 0, "last": -1}
 ids3 = [enqueue_draft(f"NET{i:03d}") for i in range(3)]
+kiosk.close()
 reg.stop()
+offline_ids = []
+for number in range(block["first"], block["last"] + 1):
+    tid = uuid.uuid4().hex[:26].translate(str.maketrans("0189", "2345"))
+    offline_ids.append(tid)
+    path = os.path.join(bench.tmp, f"ticket-{number}.json")
+    with open(path, "w") as f:
+        json.dump({"ticket_id": tid, "category": "E", "number": number, "service": "転入",
+                   "office_code": "131016", "issued_at": now_rfc3339(), "status": "waiting",
+                   "offline": True}, f, ensure_ascii=False)
+    subprocess.run([ENQUEUE, outbox_db, outbox_key, "queue_ticket", path], check=True,
+                   capture_output=True)
 r = subprocess.run(outbox_args("run", "--once"), capture_output=True, text=True)
 left = outbox_list() or []
-t.ok(len(left) == 3 and all(x["state"] == "pending" for x in left)
+t.ok(len(left) == 6 and all(x["state"] == "pending" for x in left)
      and any(x["attempts"] == 1 and x["reason"] == "network" for x in left),
-     "registry unreachable: the records wait (pending, reason network)", left)
+     "registry unreachable: drafts and offline tickets wait (pending, reason network)", left)
 reg.restart()
 for rec in left:
     subprocess.run(outbox_args("retry", str(rec["id"])), capture_output=True)
@@ -221,6 +237,13 @@ console.close()
 at_registry = drafts_at_registry()
 t.ok(outbox_list() == [] and all(at_registry.count(i) == 1 for i in ids3),
      "the network back: delivered, each once")
+stored = [x for x in todays_tickets() or [] if x["category"] == "E"]
+t.ok(sorted(x["ticket_id"] for x in stored) == sorted(offline_ids)
+     and all(x["offline"] for x in stored) and len(stored) == 3,
+     "the offline tickets arrive with their block's numbers, once each", stored)
+r = Client(reg, "kiosk2").post("/v1/tickets", {"category": "E", "service": "転入"})
+t.eq(r.json.get("number") if r.status == 201 else None, block["last"] + 1,
+     "online numbering never reuses an offline number")
 # 4b. frozen registry (packets vanish): the client times out, then replays once
 ids4 = [enqueue_draft(f"FRZ{i:03d}") for i in range(2)]
 reg.proc.send_signal(signal.SIGSTOP)
