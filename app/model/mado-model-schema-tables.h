@@ -21,5 +21,6 @@ extern const MadoModelSchema mado_issuance_block_schema;
 extern const MadoModelSchema mado_move_draft_schema;
 extern const MadoModelSchema mado_queue_ticket_schema;
 extern const MadoModelSchema mado_issuance_schema;
+extern const MadoModelSchema mado_seal_registration_schema;
 
 G_END_DECLS

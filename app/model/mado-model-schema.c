@@ -150,11 +150,14 @@ check_string (const MadoModelField *f, const char *s, GError **error)
                            "not a 続柄 of the standard (j110)");
       return FALSE;
     case MADO_FIELD_QR_ID:
-      if (mado_qr_id_is_valid (s, 32))
-        return TRUE;
-      g_set_error_literal (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
-                           "not 1–32 of A–Z, 0–9 and “-”");
-      return FALSE;
+      {
+        guint max = f->max > 0 ? f->max : 32;
+        if (mado_qr_id_is_valid (s, max))
+          return TRUE;
+        g_set_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
+                     "not 1–%u of A–Z, 0–9 and “-”", max);
+        return FALSE;
+      }
     case MADO_FIELD_ASCII_ID:
       if (mado_ascii_id_is_valid (s))
         return TRUE;
@@ -167,6 +170,8 @@ check_string (const MadoModelField *f, const char *s, GError **error)
       g_set_error_literal (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
                            "not 64 lowercase hex digits");
       return FALSE;
+    case MADO_FIELD_PNG_BASE64:
+      return mado_png_base64_check (s, f->max, error);
     default:
       g_assert_not_reached ();
     }

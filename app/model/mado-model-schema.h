@@ -29,13 +29,14 @@ typedef enum
   MADO_FIELD_POSTAL_CODE,    /* char *: 郵便番号 */
   MADO_FIELD_RESIDENCE_CARD, /* char *: 在留カード等番号 */
   MADO_FIELD_RELATIONSHIP,   /* char *: 続柄 */
-  MADO_FIELD_QR_ID,          /* char *: 1–32 of A–Z 0–9 - */
+  MADO_FIELD_QR_ID,          /* char *: 1–max of A–Z 0–9 - (max 0: 32) */
   MADO_FIELD_ASCII_ID,       /* char *: 1–64 of A–Z a–z 0–9 . _ - */
   MADO_FIELD_HEX64,          /* char *: 64 lowercase hex */
   MADO_FIELD_ENUM,           /* int (a C enum): one of the names in `names`, by index */
   MADO_FIELD_OBJECT,         /* gpointer: an object of schema `sub`; NULL when absent */
   MADO_FIELD_OBJECT_ARRAY,   /* GPtrArray *: objects of schema `sub`; NULL when absent */
   MADO_FIELD_ATENA_ARRAY,    /* GPtrArray *: 宛名番号 strings */
+  MADO_FIELD_PNG_BASE64,     /* char *: base64 of a PNG image of at most `max` bytes */
 } MadoFieldType;
 
 typedef enum
@@ -57,7 +58,9 @@ typedef struct
   const MadoModelSchema *sub; /* MADO_FIELD_OBJECT, MADO_FIELD_OBJECT_ARRAY */
   const char *const *names;   /* MADO_FIELD_ENUM: NULL-terminated, value = index */
   guint min, max;             /* MADO_FIELD_UINT bounds; arrays: max elements (0: no limit);
-                                 MADO_FIELD_TEXT: max characters in `max` (0: no limit) */
+                                 MADO_FIELD_TEXT: max characters in `max` (0: no limit);
+                                 MADO_FIELD_QR_ID: max characters (0: 32);
+                                 MADO_FIELD_PNG_BASE64: max bytes decoded */
   const char *standard_name;  /* the standard's item name, for docs/model.md */
 } MadoModelField;
 
@@ -107,6 +110,15 @@ char *mado_model_path_join (const char *path, const char *member);
 #define MADO_MODEL_TEXT_FIELD(Struct, member, json, flags, max, std)                               \
   {                                                                                                \
     json, MADO_FIELD_TEXT, G_STRUCT_OFFSET (Struct, member), flags, NULL, NULL, 0, max, std        \
+  }
+#define MADO_MODEL_QR_ID_FIELD(Struct, member, json, flags, max, std)                              \
+  {                                                                                                \
+    json, MADO_FIELD_QR_ID, G_STRUCT_OFFSET (Struct, member), flags, NULL, NULL, 0, max, std       \
+  }
+#define MADO_MODEL_PNG_FIELD(Struct, member, json, flags, max_bytes, std)                          \
+  {                                                                                                \
+    json, MADO_FIELD_PNG_BASE64, G_STRUCT_OFFSET (Struct, member), flags, NULL, NULL, 0,           \
+        max_bytes, std                                                                             \
   }
 #define MADO_MODEL_UINT_FIELD(Struct, member, json, flags, min, max, std)                          \
   {                                                                                                \

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * mado-model-text.c — text forms: plain text, katakana readings, 続柄, ids, timestamps.
+ * mado-model-text.c — text forms: plain text, katakana readings, 続柄, ids, timestamps, PNG
+ * images as base64.
  */
 #include "mado-model-text.h"
 
 #include <string.h>
+
+#include "mado-model-error.h"
 
 gboolean
 mado_text_is_valid (const char *s, glong max_chars)
@@ -123,4 +126,64 @@ mado_datetime_is_valid (const char *s)
     return FALSE;
   g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (s, NULL);
   return dt != NULL;
+}
+
+/* RFC 4648 §4 characters, '=' only as the last one or two, a multiple of four. */
+static gboolean
+base64_form_is_valid (const char *s, gsize len)
+{
+  const char *pad = strchr (s, '=');
+  const char *end = pad != NULL ? pad : s + len;
+
+  if (len == 0 || len % 4 != 0)
+    return FALSE;
+  for (const char *p = s; p < end; p++)
+    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/')
+      return FALSE;
+  return pad == NULL || (pad >= s + len - 2 && strspn (pad, "=") == (gsize)(s + len - pad));
+}
+
+gboolean
+mado_png_base64_check (const char *s, gsize max_bytes, GError **error)
+{
+  /* the signature, then the first chunk: length 13, type IHDR (PNG §5.2, §11.2.2) */
+  static const guint8 png_start[16]
+      = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+  gsize len = strlen (s);
+  g_autofree guint8 *bytes = NULL;
+  g_autofree char *again = NULL;
+  gsize n = 0;
+
+  /* Too long is refused before anything is decoded. */
+  if (max_bytes > 0 && len / 4 > (max_bytes + 2) / 3)
+    {
+      g_set_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
+                   "an image of more than %" G_GSIZE_FORMAT " bytes", max_bytes);
+      return FALSE;
+    }
+  if (base64_form_is_valid (s, len))
+    {
+      bytes = g_base64_decode (s, &n);
+      again = g_base64_encode (bytes, n);
+    }
+  /* The one canonical form: also the unused bits of the last group are zero. */
+  if (again == NULL || strcmp (again, s) != 0)
+    {
+      g_set_error_literal (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
+                           "not base64 (A–Z, a–z, 0–9, “+”, “/”, padded with “=”, one line)");
+      return FALSE;
+    }
+  if (max_bytes > 0 && n > max_bytes)
+    {
+      g_set_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
+                   "an image of more than %" G_GSIZE_FORMAT " bytes", max_bytes);
+      return FALSE;
+    }
+  if (n < sizeof png_start || memcmp (bytes, png_start, sizeof png_start) != 0)
+    {
+      g_set_error_literal (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID,
+                           "not a PNG image (no PNG signature and IHDR chunk)");
+      return FALSE;
+    }
+  return TRUE;
 }

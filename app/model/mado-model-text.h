@@ -24,5 +24,10 @@ gboolean mado_ascii_id_is_valid (const char *s);
 gboolean mado_hex64_is_valid (const char *s);
 /* YYYY-MM-DDThh:mm:ss with Z or ±hh:mm (RFC 3339), a real date and time. */
 gboolean mado_datetime_is_valid (const char *s);
+/* A PNG image as base64 (RFC 4648 §4: A–Z a–z 0–9 + /, padded with '=', no line breaks or
+ * spaces, in its one canonical form) of at most @max_bytes decoded (0: no limit), whose bytes
+ * start with the PNG signature and the IHDR chunk's header. MADO_MODEL_ERROR_INVALID (without
+ * the value, and without a path: the caller prefixes it) otherwise. */
+gboolean mado_png_base64_check (const char *s, gsize max_bytes, GError **error);
 
 G_END_DECLS

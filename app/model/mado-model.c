@@ -18,6 +18,7 @@ static const struct
   { "move_draft", &mado_move_draft_schema },
   { "queue_ticket", &mado_queue_ticket_schema },
   { "issuance", &mado_issuance_schema },
+  { "seal_registration", &mado_seal_registration_schema },
 };
 
 const char *

@@ -11,6 +11,7 @@
 #include "mado-move-draft.h"
 #include "mado-queue-ticket.h"
 #include "mado-resident.h"
+#include "mado-seal-registration.h"
 
 G_BEGIN_DECLS
 
@@ -24,11 +25,12 @@ typedef enum
   MADO_MODEL_KIND_MOVE_DRAFT,
   MADO_MODEL_KIND_QUEUE_TICKET,
   MADO_MODEL_KIND_ISSUANCE,
+  MADO_MODEL_KIND_SEAL_REGISTRATION,
   MADO_MODEL_KIND_COUNT,
 } MadoModelKind;
 
 /* "person", "household", "history_entry", "issuance_block", "move_draft", "queue_ticket",
- * "issuance", "address". */
+ * "issuance", "seal_registration", "address". */
 const char *mado_model_kind_to_string (MadoModelKind kind);
 gboolean mado_model_kind_from_string (const char *name, MadoModelKind *out);
 /* Reads @node as @kind strictly and, on success, writes it back in the model's own form

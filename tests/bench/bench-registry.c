@@ -10,6 +10,7 @@
  *       --login LOGIN --password-file FILE --cards DIR --residents N     (set-up, through the API)
  *   bench-registry --scenario ranges --db DSN       (set-up: each ticket category numbers 1–9999)
  *   bench-registry --scenario dbsize --db DSN       (bytes of the database, for the report)
+ *   bench-registry --scenario idle --wait-idle S    (wait for a quiet machine, up to S seconds)
  *
  * Each client is a thread with its own libcurl easy handle (the terminal's client certificate,
  * the registry's CA, keep-alive: one TLS connection for the whole run). The clients start
@@ -64,7 +65,7 @@ static char *opt_login, *opt_password_file, *opt_label;
 static char **opt_server_pids;
 static int opt_db_pid;
 static int opt_clients = 64, opt_residents, opt_cards_count;
-static double opt_duration = 10.0, opt_warmup = 1.0;
+static double opt_duration = 10.0, opt_warmup = 1.0, opt_wait_idle = 0.0;
 
 static GOptionEntry entries[] = {
   { "scenario", 0, 0, G_OPTION_ARG_STRING, &opt_scenario,
@@ -84,6 +85,8 @@ static GOptionEntry entries[] = {
     "the server's process (CPU from /proc/PID/stat)", "PID" },
   { "db-pid", 0, 0, G_OPTION_ARG_INT, &opt_db_pid,
     "PostgreSQL's postmaster: its CPU and its children's (the backends)", "PID" },
+  { "wait-idle", 0, 0, G_OPTION_ARG_DOUBLE, &opt_wait_idle,
+    "first wait up to S seconds for the machine to be idle (other work under 10% of a core)", "S" },
   { "login", 0, 0, G_OPTION_ARG_STRING, &opt_login, "a clerk's login (link)", "LOGIN" },
   { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_password_file,
     "the clerk's password, first line (link)", "FILE" },
@@ -822,6 +825,27 @@ merge_samples (Samples *into, const Samples *from)
     }
 }
 
+/* Waits (up to --wait-idle seconds) until the machine's busy time over half a second is under
+ * a tenth of a core: a benchmark on a shared machine should not start beside someone's build.
+ * Returns the seconds waited, and the last busy share of one core in *@busy. */
+static double
+wait_idle (double *busy)
+{
+  guint64 start = now_ns ();
+  *busy = 0;
+  for (;;)
+    {
+      CpuSample a, b;
+      cpu_sample (&a);
+      g_usleep (500000);
+      cpu_sample (&b);
+      *busy = (b.machine_busy_s - a.machine_busy_s) / ((double)(b.t_ns - a.t_ns) / 1e9);
+      double waited = (double)(now_ns () - start) / 1e9;
+      if (*busy < 0.10 || waited >= opt_wait_idle)
+        return waited;
+    }
+}
+
 static int
 run_load (void)
 {
@@ -863,6 +887,16 @@ run_load (void)
       return 2;
     }
 
+  double busy_before = 0, idle_wait = 0;
+  if (opt_wait_idle > 0)
+    {
+      idle_wait = wait_idle (&busy_before);
+      if (busy_before >= 0.10)
+        fprintf (stderr,
+                 "bench-registry: the machine is busy (%.0f%% of a core) after %.0f s: running "
+                 "anyway, see cpu_s.other\n",
+                 busy_before * 100, idle_wait);
+    }
   pthread_barrier_init (&ready_barrier, NULL, n + 1);
   pthread_barrier_init (&go_barrier, NULL, n + 1);
   pthread_t threads[MAX_CLIENTS];
@@ -950,15 +984,16 @@ run_load (void)
   print_latency (out, "latency_ms", &latency);
   if (scenario == SCENARIO_IDENTITY)
     print_latency (out, "pair_latency_ms", &pair);
-  double gen = b.self_s - a.self_s;
+  double gen = b.self_s - a.self_s, server = b.server_s - a.server_s, db = b.db_s - a.db_s;
+  double busy = b.machine_busy_s - a.machine_busy_s;
   g_string_append_printf (
       out,
       ",\"cpu_s\":{\"generator\":%.2f,\"server\":%.2f,\"database\":%.2f,\"machine_busy\":%.2f,"
-      "\"machine_iowait\":%.2f},\"cores\":%.0f,\"wall_s\":%.2f,\"generator_share\":%.3f,"
-      "\"machine_busy_share\":%.3f}",
-      gen, b.server_s - a.server_s, b.db_s - a.db_s, b.machine_busy_s - a.machine_busy_s,
-      b.machine_iowait_s - a.machine_iowait_s, cores, wall, gen / (wall * cores),
-      (b.machine_busy_s - a.machine_busy_s) / (wall * cores));
+      "\"other\":%.2f,\"machine_iowait\":%.2f},\"cores\":%.0f,\"wall_s\":%.2f,"
+      "\"generator_share\":%.3f,\"machine_busy_share\":%.3f,\"busy_before\":%.2f,"
+      "\"idle_wait_s\":%.1f}",
+      gen, server, db, busy, busy - gen - server - db, b.machine_iowait_s - a.machine_iowait_s,
+      cores, wall, gen / (wall * cores), busy / (wall * cores), busy_before, idle_wait);
   printf ("%s\n", out->str);
   fflush (stdout);
   g_string_free (out, TRUE);
@@ -1198,6 +1233,12 @@ main (int argc, char **argv)
 
   if (strcmp (opt_scenario, "link") == 0)
     return run_link ();
+  if (strcmp (opt_scenario, "idle") == 0)
+    {
+      double busy = 0, waited = wait_idle (&busy);
+      printf ("{\"busy_before\":%.2f,\"idle_wait_s\":%.1f}\n", busy, waited);
+      return 0;
+    }
   if (strcmp (opt_scenario, "ranges") == 0 || strcmp (opt_scenario, "dbsize") == 0)
     {
       if (opt_db == NULL)
