@@ -40,20 +40,20 @@ static const MadoModelField seal_fields[] = {
                     MADO_FIELD_REQUIRED, "宛名番号"),
   MADO_MODEL_ENUM_FIELD (MadoSealRegistration, status, "status", MADO_FIELD_REQUIRED, status_names,
                          "登録状態"),
-  MADO_MODEL_FIELD (MadoSealRegistration, registered_on, "registered_on",
-                    MADO_FIELD_CALENDAR_DATE, MADO_FIELD_REQUIRED, "登録日"),
-  MADO_MODEL_FIELD (MadoSealRegistration, abolished_on, "abolished_on", MADO_FIELD_CALENDAR_DATE,
-                    0, "廃止日"),
+  MADO_MODEL_FIELD (MadoSealRegistration, registered_on, "registered_on", MADO_FIELD_CALENDAR_DATE,
+                    MADO_FIELD_REQUIRED, "登録日"),
+  MADO_MODEL_FIELD (MadoSealRegistration, abolished_on, "abolished_on", MADO_FIELD_CALENDAR_DATE, 0,
+                    "廃止日"),
   MADO_MODEL_TEXT_FIELD (MadoSealRegistration, abolition_reason, "abolition_reason", 0, 256,
                          "廃止の理由"),
   MADO_MODEL_QR_ID_FIELD (MadoSealRegistration, card_number, "card_number", 0, 16,
                           "印鑑登録証番号"),
-  MADO_MODEL_PNG_FIELD (MadoSealRegistration, seal_image_png, "seal_image_png",
-                        MADO_FIELD_REQUIRED, MADO_SEAL_IMAGE_MAX_BYTES, "印影"),
+  MADO_MODEL_PNG_FIELD (MadoSealRegistration, seal_image_png, "seal_image_png", MADO_FIELD_REQUIRED,
+                        MADO_SEAL_IMAGE_MAX_BYTES, "印影"),
 };
 const MadoModelSchema mado_seal_registration_schema
-    = { "seal registration", sizeof (MadoSealRegistration), seal_fields,
-        G_N_ELEMENTS (seal_fields), seal_check };
+    = { "seal registration", sizeof (MadoSealRegistration), seal_fields, G_N_ELEMENTS (seal_fields),
+        seal_check };
 
 MADO_MODEL_DEFINE_OBJECT (MadoSealRegistration, mado_seal_registration,
                           mado_seal_registration_schema)

@@ -607,3 +607,30 @@ mado_registry_store_put_offline_ticket (MadoRegistryStore *self, const MadoQueue
   g_return_val_if_fail (ticket != NULL, FALSE);
   return IFACE (self)->put_offline_ticket (self, ticket, error);
 }
+
+gboolean
+mado_registry_store_put_seal_registration (MadoRegistryStore *self,
+                                           const MadoSealRegistration *reg, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
+  g_return_val_if_fail (reg != NULL, FALSE);
+  return IFACE (self)->put_seal_registration (self, reg, error);
+}
+
+MadoSealRegistration *
+mado_registry_store_get_seal_registration (MadoRegistryStore *self,
+                                           const char *registration_number, GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (registration_number != NULL, NULL);
+  return IFACE (self)->get_seal_registration (self, registration_number, error);
+}
+
+MadoSealRegistration *
+mado_registry_store_find_seal_registration (MadoRegistryStore *self, const char *atena_number,
+                                            GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (atena_number != NULL, NULL);
+  return IFACE (self)->find_seal_registration (self, atena_number, error);
+}

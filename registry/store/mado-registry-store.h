@@ -216,6 +216,14 @@ struct _MadoRegistryStoreInterface
   GPtrArray *(*list_issuances) (MadoRegistryStore *self, const char *day, GError **error);
   gboolean (*foreach_person) (MadoRegistryStore *self, MadoRegistryStorePersonFunc func,
                               gpointer user_data, GError **error);
+
+  gboolean (*put_seal_registration) (MadoRegistryStore *self, const MadoSealRegistration *reg,
+                                     GError **error);
+  MadoSealRegistration *(*get_seal_registration) (MadoRegistryStore *self,
+                                                  const char *registration_number,
+                                                  GError **error);
+  MadoSealRegistration *(*find_seal_registration) (MadoRegistryStore *self,
+                                                   const char *atena_number, GError **error);
 };
 
 /* Opens a store by DSN: `sqlite:PATH` (created if missing) or a libpq URI `postgresql://…` /
@@ -462,5 +470,23 @@ gboolean mado_registry_store_reserve_ticket_block (MadoRegistryStore *self, cons
  * ticket_id is already stored. The stored ticket is marked offline. */
 gboolean mado_registry_store_put_offline_ticket (MadoRegistryStore *self,
                                                  const MadoQueueTicket *ticket, GError **error);
+
+/* Seal registrations (印鑑登録, the model's MadoSealRegistration with its 印影). put inserts, or
+ * replaces the registration of the same registration_number, in one transaction: NOT_FOUND when
+ * the person (atena_number) is not stored; CONFLICT when the stored registration of that number
+ * is another person's, or when @reg is `registered` while the person has another registered one
+ * (a person has at most one registered seal: abolish it first); an abolished registration never
+ * becomes registered again (MADO_MODEL_ERROR_TRANSITION: 廃止 is final, a new registration gets
+ * a new number). get: by number, NOT_FOUND when absent. find: the person's registered one (the
+ * current seal), NOT_FOUND when the person has none. */
+gboolean mado_registry_store_put_seal_registration (MadoRegistryStore *self,
+                                                    const MadoSealRegistration *reg,
+                                                    GError **error);
+MadoSealRegistration *mado_registry_store_get_seal_registration (MadoRegistryStore *self,
+                                                                const char *registration_number,
+                                                                GError **error);
+MadoSealRegistration *mado_registry_store_find_seal_registration (MadoRegistryStore *self,
+                                                                 const char *atena_number,
+                                                                 GError **error);
 
 G_END_DECLS

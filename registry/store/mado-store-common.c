@@ -313,3 +313,30 @@ mado_store_offline_ticket (const MadoQueueTicket *ticket, GError **error)
   copy->offline = TRUE;
   return copy;
 }
+
+gboolean
+mado_store_check_seal_replace (const MadoSealRegistration *reg, const char *stored_atena,
+                               const char *stored_status, GError **error)
+{
+  if (stored_atena == NULL)
+    return TRUE;
+  if (!g_str_equal (stored_atena, reg->atena_number))
+    return mado_store_conflict ("the seal registration number is another person's", error);
+  if (g_strcmp0 (stored_status, mado_seal_status_to_string (MADO_SEAL_STATUS_ABOLISHED)) == 0
+      && reg->status != MADO_SEAL_STATUS_ABOLISHED)
+    {
+      g_set_error_literal (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION,
+                           "status: an abolished seal registration is final (a new registration "
+                           "gets a new number)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mado_store_seal_conflict (GError **error)
+{
+  return mado_store_conflict ("the person already has a registered seal (one per person: "
+                              "abolish it first)",
+                              error);
+}

@@ -62,5 +62,12 @@ MadoQueueTicket *mado_store_ticket_called (const char *ticket_json, const char *
 MadoQueueTicket *mado_store_offline_ticket (const MadoQueueTicket *ticket, GError **error);
 /* A CONFLICT error with @message; FALSE. */
 gboolean mado_store_conflict (const char *message, GError **error);
+/* put_seal_registration's rules against what is stored under @reg's registration_number
+ * (@stored_atena and @stored_status NULL when nothing is): the same person, and an abolished
+ * registration stays abolished (MADO_MODEL_ERROR_TRANSITION). @reg is valid (checked first). */
+gboolean mado_store_check_seal_replace (const MadoSealRegistration *reg, const char *stored_atena,
+                                        const char *stored_status, GError **error);
+/* CONFLICT: the person already has another registered seal. */
+gboolean mado_store_seal_conflict (GError **error);
 
 G_END_DECLS

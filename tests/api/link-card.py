@@ -15,8 +15,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from registry_harness import Bench, Client, Registry  # noqa: E402
 
-bench = Bench(pki=sys.argv[1])
+bench = Bench(pki=sys.argv[1], keep=True)
 reg = Registry(bench)
+reg.detached = True
 console = Client(reg, "console1")
 console.login("clerk1")
 r = console.post("/v1/card-links", {"atena_number": bench.people["head"],

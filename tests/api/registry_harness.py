@@ -6,6 +6,7 @@ and enrolled terminals, the fixture residents, a running mado-registryd, and an 
 Every path comes from the environment meson gives (MADO_BUILD_DIR, MADO_SOURCE_DIR); the
 database is SQLite in a temp dir unless MADO_REGISTRY_TEST_DSN names one (pg-cluster.sh)."""
 
+import atexit
 import base64
 import http.client
 import json
@@ -64,8 +65,10 @@ def run(*args, stdin=None, check=True):
 class Bench:
     """Keys, terminals, residents and the database, made once in a temp dir."""
 
-    def __init__(self, pki=None):
+    def __init__(self, pki=None, keep=False):
         self.tmp = tempfile.mkdtemp(prefix="mado-api-")
+        if not keep:  # the test's files go with it (link-card.py leaves them to its caller)
+            atexit.register(shutil.rmtree, self.tmp, True)
         self.keys = os.path.join(self.tmp, "keys")
         # the test hierarchy: its own, or one already made (the card tests' emulated card)
         self.pki = pki or os.path.join(self.tmp, "pki")
@@ -150,6 +153,9 @@ class Registry:
             os.unlink(self.ready)
         self.log = open(os.path.join(self.bench.tmp, "registryd.log"), "a")
         self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=self.log)
+        if not getattr(self, "_reaper", False):
+            atexit.register(self._reap)
+            self._reaper = True
         deadline = time.time() + 20
         while time.time() < deadline:
             if os.path.exists(self.ready):
@@ -168,6 +174,13 @@ class Registry:
                 raise RuntimeError("mado-registryd exited: see registryd.log")
             time.sleep(0.05)
         raise RuntimeError("mado-registryd did not start")
+
+    def _reap(self):
+        if self.proc.poll() is None and not self.detached:
+            self.proc.kill()
+            self.proc.wait()
+
+    detached = False  # link-card.py leaves the registry running for its caller
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)

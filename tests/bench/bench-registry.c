@@ -761,6 +761,8 @@ client_main (void *data)
 /* ---- the run -----------------------------------------------------------------------------------
  */
 
+static char *durability; /* what the database says of its durability, for the output line */
+
 static gboolean
 raw_table (gboolean create, GError **error)
 {
@@ -768,6 +770,18 @@ raw_table (gboolean create, GError **error)
     {
       PGconn *pg = PQconnectdb (opt_db);
       gboolean ok = PQstatus (pg) == CONNECTION_OK;
+      if (ok && create)
+        {
+          PGresult *r
+              = PQexec (pg, "SELECT 'fsync=' || current_setting('fsync') || "
+                            "' synchronous_commit=' || current_setting('synchronous_commit')"
+                            " || ' full_page_writes=' || "
+                            "current_setting('full_page_writes') || ' wal_sync_method=' || "
+                            "current_setting('wal_sync_method')");
+          if (PQresultStatus (r) == PGRES_TUPLES_OK && PQntuples (r) == 1)
+            durability = g_strdup (PQgetvalue (r, 0, 0));
+          PQclear (r);
+        }
       const char *sql
           = create ? "DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (id bigserial "
                      "PRIMARY KEY, thread integer NOT NULL, n bigint NOT NULL, key text NOT NULL "
@@ -795,6 +809,22 @@ raw_table (gboolean create, GError **error)
     {
       sqlite3_busy_timeout (db, 10000);
       ok = sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    }
+  if (ok && create)
+    {
+      /* What each client's connection sets (journal mode is the file's, synchronous the
+       * connection's), read back on this one after setting it the same way. */
+      sqlite3_stmt *st = NULL;
+      if (sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) == SQLITE_OK
+          && sqlite3_prepare_v2 (db,
+                                 "SELECT (SELECT journal_mode FROM pragma_journal_mode), "
+                                 "(SELECT synchronous FROM pragma_synchronous)",
+                                 -1, &st, NULL)
+                 == SQLITE_OK
+          && sqlite3_step (st) == SQLITE_ROW)
+        durability = g_strdup_printf ("journal_mode=%s synchronous=%d (2 = FULL)",
+                                      sqlite3_column_text (st, 0), sqlite3_column_int (st, 1));
+      sqlite3_finalize (st);
     }
   if (!ok)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
@@ -981,6 +1011,12 @@ run_load (void)
       g_string_append_printf (out, "\":%u", GPOINTER_TO_UINT (v));
     }
   g_string_append_printf (out, "},\"throughput_per_s\":%.1f", (double)ok / wall);
+  if (durability != NULL)
+    {
+      g_string_append (out, ",\"durability\":\"");
+      json_escaped (out, durability);
+      g_string_append_c (out, '"');
+    }
   print_latency (out, "latency_ms", &latency);
   if (scenario == SCENARIO_IDENTITY)
     print_latency (out, "pair_latency_ms", &pair);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * app/model's objects: every sample read and written back (a fixpoint, text byte for byte),
  * each invalid case refused with its code and the field's path, unknown members refused, the
- * life cycles of drafts and issuances, objects built in C, and docs/model.md naming every field.
+ * life cycles of drafts, issuances and seal registrations, the 印影's PNG form, objects built in C,
+ * every kind by name, and docs/model.md naming every field.
  */
 #include "mado-model-schema-tables.h"
+#include "mado-model-text.h"
 #include "mado-model.h"
 
 static char *
@@ -36,6 +38,7 @@ static const struct
   { "move-draft.json", MADO_MODEL_KIND_MOVE_DRAFT },
   { "queue-ticket.json", MADO_MODEL_KIND_QUEUE_TICKET },
   { "issuance.json", MADO_MODEL_KIND_ISSUANCE },
+  { "seal-registration.json", MADO_MODEL_KIND_SEAL_REGISTRATION },
 };
 
 static char *
@@ -322,6 +325,74 @@ static const Case cases[] = {
   { "issuance.json", "kind", "\"inkan\"", MADO_MODEL_ERROR_INVALID, "options" },
   { "issuance.json", "copy", "3", MADO_MODEL_ERROR_INVALID, "copy" },
   { "issuance.json", "channel", "\"counter\"", 0, NULL },
+  /* seal registrations (印鑑登録) */
+  { "seal-registration.json", "registration_number", "\"in-2019-000123\"", MADO_MODEL_ERROR_INVALID,
+    "registration_number" },
+  { "seal-registration.json", "registration_number", "\"IN-2019-0001234567\"",
+    MADO_MODEL_ERROR_INVALID, "registration_number" },
+  { "seal-registration.json", "registration_number", NULL, MADO_MODEL_ERROR_MISSING,
+    "registration_number" },
+  { "seal-registration.json", "atena_number", "\"0000000018\"", MADO_MODEL_ERROR_CHECK_DIGIT,
+    "atena_number" },
+  { "seal-registration.json", "status", "\"revoked\"", MADO_MODEL_ERROR_INVALID, "status" },
+  { "seal-registration.json", "status", "\"registered\"", MADO_MODEL_ERROR_INVALID,
+    "abolished_on" },
+  { "seal-registration.json", "abolished_on", NULL, MADO_MODEL_ERROR_MISSING, "abolished_on" },
+  { "seal-registration.json", "abolished_on", "\"2019-05-06\"", MADO_MODEL_ERROR_INVALID,
+    "abolished_on" },
+  { "seal-registration.json", "abolished_on", "\"2019-05-07\"", 0, NULL },
+  { "seal-registration.json", "abolished_on", "\"2026-11\"", MADO_MODEL_ERROR_INVALID,
+    "abolished_on" },
+  { "seal-registration.json", "registered_on", "\"2019-02-29\"", MADO_MODEL_ERROR_INVALID,
+    "registered_on" },
+  { "seal-registration.json", "registered_on", "null", MADO_MODEL_ERROR_INVALID, "registered_on" },
+  { "seal-registration.json", "registered_on", NULL, MADO_MODEL_ERROR_MISSING, "registered_on" },
+  { "seal-registration.json", "abolition_reason", NULL, 0, NULL },
+  { "seal-registration.json", "abolition_reason", "\"\"", MADO_MODEL_ERROR_INVALID,
+    "abolition_reason" },
+  { "seal-registration.json", "card_number", NULL, 0, NULL },
+  { "seal-registration.json", "card_number", "\"ic-0004567\"", MADO_MODEL_ERROR_INVALID,
+    "card_number" },
+  { "seal-registration.json", "seal_image_png", NULL, MADO_MODEL_ERROR_MISSING, "seal_image_png" },
+  { "seal-registration.json", "seal_image_png", "1", MADO_MODEL_ERROR_INVALID, "seal_image_png" },
+  { "seal-registration.json", "seal_image_png", "\"\"", MADO_MODEL_ERROR_INVALID,
+    "seal_image_png" },
+  /* a GIF, well-formed base64 */
+  { "seal-registration.json", "seal_image_png",
+    "\"R0lGODlhAQABAIAAAAUEBAAAACwAAAAAAQABAAACAkQBADs=\"", MADO_MODEL_ERROR_INVALID,
+    "seal_image_png" },
+  /* the PNG signature without its IHDR chunk */
+  { "seal-registration.json", "seal_image_png", "\"iVBORw0KGgoAAAAA\"", MADO_MODEL_ERROR_INVALID,
+    "seal_image_png" },
+  /* the sample's PNG: with a line break, with a space, unpadded, with non-zero padding bits, in
+   * the URL-safe alphabet */
+  { "seal-registration.json", "seal_image_png",
+    "\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAMAAAAoyzS7AAAAA1BMVEXQHBzYhQn4\\nAAAACklEQVR42mNgAAAAAgAB5"
+    "Sfe/"
+    "AAAAABJRU5ErkJggg==\"",
+    MADO_MODEL_ERROR_INVALID, "seal_image_png" },
+  { "seal-registration.json", "seal_image_png",
+    "\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAMAAAAoyzS7AAAAA1BMVEXQHBzYhQn4 "
+    "AAAACklEQVR42mNgAAAAAgAB5Sfe/"
+    "AAAAABJRU5ErkJggg==\"",
+    MADO_MODEL_ERROR_INVALID, "seal_image_png" },
+  { "seal-registration.json", "seal_image_png",
+    "\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAMAAAAoyzS7AAAAA1BMVEXQHBzYhQn4AAAACklEQVR42mNgAAAAAgAB5Sfe"
+    "/"
+    "AAAAABJRU5ErkJggg\"",
+    MADO_MODEL_ERROR_INVALID, "seal_image_png" },
+  { "seal-registration.json", "seal_image_png",
+    "\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAMAAAAoyzS7AAAAA1BMVEXQHBzYhQn4AAAACklEQVR42mNgAAAAAgAB5Sfe"
+    "/"
+    "AAAAABJRU5ErkJggh==\"",
+    MADO_MODEL_ERROR_INVALID, "seal_image_png" },
+  { "seal-registration.json", "seal_image_png",
+    "\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAMAAAAoyzS7AAAAA1BMVEXQHBzYhQn4AAAACklEQVR42mNgAAAAAgAB5Sfe"
+    "_"
+    "AAAAABJRU5ErkJggg==\"",
+    MADO_MODEL_ERROR_INVALID, "seal_image_png" },
+  { "seal-registration.json", "seal_size", "\"15mm\"", MADO_MODEL_ERROR_UNKNOWN_FIELD,
+    "seal_size" },
 };
 
 /* Sets (or removes, @value NULL) the member at @path ("a.b[1].c") inside @root. */
@@ -623,15 +694,158 @@ test_move_reasons (void)
   g_assert_cmpuint (n, ==, MADO_MOVE_REASON_CANCEL_CORRECTION + 1);
 }
 
+static MadoSealRegistration *
+load_seal (void)
+{
+  g_autofree char *path = sample_path ("seal-registration.json");
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  MadoSealRegistration *reg;
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  reg = mado_seal_registration_new_from_data (data, -1, &error);
+  g_assert_no_error (error);
+  return reg;
+}
+
+static void
+test_seal_life_cycle (void)
+{
+  g_autoptr (MadoSealRegistration) abolished = load_seal ();
+  g_autoptr (MadoSealRegistration) reg = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) image = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *on = NULL;
+
+  g_assert_cmpint (abolished->status, ==, MADO_SEAL_STATUS_ABOLISHED);
+  g_assert_cmpstr (abolished->abolition_reason, ==, "印鑑登録証の亡失による廃止");
+  /* 廃止 is final */
+  g_assert_false (mado_seal_registration_abolish (abolished, "2026-11-27", NULL, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_clear_error (&error);
+
+  /* back to registered */
+  reg = mado_seal_registration_copy (abolished);
+  reg->status = MADO_SEAL_STATUS_REGISTERED;
+  mado_date_clear (&reg->abolished_on);
+  g_clear_pointer (&reg->abolition_reason, g_free);
+  g_assert_true (mado_seal_registration_validate (reg, &error));
+  g_assert_no_error (error);
+
+  /* refused, and nothing changes: before the registration, not a calendar date, a bad reason */
+  g_assert_false (mado_seal_registration_abolish (reg, "2019-05-06", NULL, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_assert_true (g_str_has_prefix (error->message, "abolished_on: "));
+  g_clear_error (&error);
+  g_assert_false (mado_seal_registration_abolish (reg, "2026-02-30", NULL, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (mado_seal_registration_abolish (reg, NULL, NULL, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (mado_seal_registration_abolish (reg, "2026-11-26", "改印\n", &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_assert_true (g_str_has_prefix (error->message, "abolition_reason: "));
+  g_clear_error (&error);
+  g_assert_cmpint (reg->status, ==, MADO_SEAL_STATUS_REGISTERED);
+  g_assert_cmpint (reg->abolished_on.precision, ==, MADO_DATE_ABSENT);
+
+  /* the day of the registration itself, without a reason */
+  g_assert_true (mado_seal_registration_abolish (reg, "2019-05-07", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_seal_registration_validate (reg, &error));
+  g_assert_no_error (error);
+  on = mado_date_to_iso (&reg->abolished_on);
+  g_assert_cmpstr (on, ==, "2019-05-07");
+  text = mado_seal_registration_to_data (reg, NULL);
+  g_assert_nonnull (strstr (text, "\"status\":\"abolished\""));
+  g_assert_null (strstr (text, "abolition_reason"));
+
+  g_assert_cmpstr (mado_seal_status_to_string (MADO_SEAL_STATUS_REGISTERED), ==, "registered");
+  g_assert_cmpstr (mado_seal_status_to_string (MADO_SEAL_STATUS_ABOLISHED), ==, "abolished");
+  g_assert_null (mado_seal_status_to_string ((MadoSealStatus)2));
+
+  image = mado_seal_registration_get_image (reg);
+  g_assert_cmpuint (g_bytes_get_size (image), ==, 82);
+  g_assert_cmpmem (g_bytes_get_data (image, NULL), 4, "\x89PNG", 4);
+}
+
+/* A PNG of base64 @length bytes decoded: the signature, IHDR's header, then zeros. */
+static char *
+png_base64_of_size (gsize length)
+{
+  static const guint8 start[16]
+      = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+  g_autofree guint8 *bytes = g_malloc0 (length);
+  memcpy (bytes, start, sizeof start);
+  return g_base64_encode (bytes, length);
+}
+
+static void
+test_seal_image_size (void)
+{
+  g_autoptr (MadoSealRegistration) reg = load_seal ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) image = NULL;
+
+  /* 256 KiB exactly is accepted, one byte more is not */
+  g_free (reg->seal_image_png);
+  reg->seal_image_png = png_base64_of_size (MADO_SEAL_IMAGE_MAX_BYTES);
+  g_assert_true (mado_seal_registration_validate (reg, &error));
+  g_assert_no_error (error);
+  image = mado_seal_registration_get_image (reg);
+  g_assert_cmpuint (g_bytes_get_size (image), ==, MADO_SEAL_IMAGE_MAX_BYTES);
+
+  g_free (reg->seal_image_png);
+  reg->seal_image_png = png_base64_of_size (MADO_SEAL_IMAGE_MAX_BYTES + 1);
+  g_assert_false (mado_seal_registration_validate (reg, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "seal_image_png: an image of more than"));
+  g_clear_error (&error);
+
+  /* far too long is refused before decoding, whatever it holds */
+  g_free (reg->seal_image_png);
+  reg->seal_image_png = g_strnfill (4 * MADO_SEAL_IMAGE_MAX_BYTES, '!');
+  g_assert_false (mado_seal_registration_validate (reg, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "seal_image_png: an image of more than"));
+  g_clear_error (&error);
+
+  /* the engine's form check, directly */
+  g_assert_true (mado_png_base64_check ("iVBORw0KGgoAAAANSUhEUg==", 0, NULL));
+  g_assert_false (mado_png_base64_check ("iVBORw0KGgoAAAANSUhEUg==", 15, NULL));
+  g_assert_false (mado_png_base64_check ("iVBORw0KGgoAAAANSUhEUg=", 0, NULL));
+  g_assert_false (mado_png_base64_check ("iVBORw0KGgoAAAANSUhEU=g=", 0, NULL));
+  g_assert_false (mado_png_base64_check ("====", 0, NULL));
+}
+
+/* Every kind by name, and back. */
+static void
+test_kinds (void)
+{
+  for (int k = 0; k < MADO_MODEL_KIND_COUNT; k++)
+    {
+      MadoModelKind back = MADO_MODEL_KIND_COUNT;
+      const char *name = mado_model_kind_to_string ((MadoModelKind)k);
+      g_assert_nonnull (name);
+      g_assert_true (mado_model_kind_from_string (name, &back));
+      g_assert_cmpint (back, ==, k);
+    }
+  g_assert_cmpstr (mado_model_kind_to_string (MADO_MODEL_KIND_SEAL_REGISTRATION), ==,
+                   "seal_registration");
+  g_assert_null (mado_model_kind_to_string (MADO_MODEL_KIND_COUNT));
+}
+
 /* docs/model.md has a section per object (### `name`) whose table names every field. */
 static void
 test_docs_name_every_field (void)
 {
   static const MadoModelSchema *const schemas[]
-      = { &mado_address_schema,        &mado_honseki_schema,    &mado_foreign_resident_schema,
-          &mado_person_schema,         &mado_household_schema,  &mado_history_entry_schema,
-          &mado_issuance_block_schema, &mado_move_draft_schema, &mado_queue_ticket_schema,
-          &mado_issuance_schema };
+      = { &mado_address_schema,        &mado_honseki_schema,          &mado_foreign_resident_schema,
+          &mado_person_schema,         &mado_household_schema,        &mado_history_entry_schema,
+          &mado_issuance_block_schema, &mado_move_draft_schema,       &mado_queue_ticket_schema,
+          &mado_issuance_schema,       &mado_seal_registration_schema };
   g_autofree char *path = g_build_filename (g_getenv ("MADO_SOURCE_DIR"), "docs", "model.md", NULL);
   g_autofree char *doc = NULL;
   g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
@@ -681,6 +895,9 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/model/life-cycle/draft", test_draft_life_cycle);
   g_test_add_func ("/model/life-cycle/issuance", test_issuance_life_cycle);
+  g_test_add_func ("/model/life-cycle/seal-registration", test_seal_life_cycle);
+  g_test_add_func ("/model/seal-registration/image-size", test_seal_image_size);
+  g_test_add_func ("/model/kinds", test_kinds);
   g_test_add_func ("/model/blocks/applies", test_block_applies);
   g_test_add_func ("/model/reasons", test_move_reasons);
   g_test_add_func ("/model/docs/every-field", test_docs_name_every_field);
