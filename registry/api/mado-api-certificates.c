@@ -70,6 +70,17 @@ requester_of (MadoApiCall *call, JsonObject *body)
   return NULL;
 }
 
+/* The card link stored with the requester: an identity session was opened by finding it, so
+ * it is the session's; at the counter, the one stored with the person (if any). */
+static const char *
+card_link_of (MadoApiCall *call, const MadoPerson *person)
+{
+  if (call->session != NULL && g_strcmp0 (call->session->kind, "identity") == 0
+      && g_strcmp0 (call->session->subject, person->atena_number) == 0)
+    return call->session->card_link;
+  return person->card_link_hash;
+}
+
 /* Whether @birth makes the person younger than @years on @today (unknown parts count young). */
 static gboolean
 younger_than (const MadoDate *birth, guint years, GDateTime *today)
@@ -527,7 +538,7 @@ write_issuance (MadoApiCall *call, guint *status, JsonNode **answer, gpointer us
       = g_strdup_printf ("%s の交付 (%s)", kinds[ask.kind].title,
                          ((MadoIssuance *)g_ptr_array_index (issued, 0))->issue_number);
   g_autoptr (JsonNode) doc_node
-      = build_document (call, &ask, household, person->card_link_hash, why, error);
+      = build_document (call, &ask, household, card_link_of (call, person), why, error);
   if (doc_node == NULL)
     return FALSE;
   JsonArray *copies = json_object_get_array_member (json_node_get_object (doc_node), "copies");

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mado-app-error.h"
+#include "mado-card-link.h"
 #include "mado-enrol-ca.h"
 #include "mado-password.h"
 #include "mado-registry-admin.h"
@@ -146,6 +147,49 @@ cmd_revoke (int argc, char **argv)
 }
 
 static int
+cmd_link_card (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *atena = NULL, *cert = NULL;
+  g_autoptr (GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_STRING, &db, "the database", "DSN" },
+    { "atena", 0, 0, G_OPTION_ARG_STRING, &atena, "the person's 宛名番号", "NUMBER" },
+    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "the card's 利用者証明用 certificate (DER)",
+      "FILE" },
+    G_OPTION_ENTRY_NULL,
+  };
+  if (!parse (&argc, &argv, entries, "— link a card's certificate to a person", &error))
+    return fail (error);
+  if (db == NULL || atena == NULL || cert == NULL)
+    return usage ("link-card --db DSN --atena NUMBER --cert AUTH.der");
+  g_autofree char *der = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (cert, &der, &length, &error))
+    return fail (error);
+  const unsigned char *p = (const unsigned char *)der;
+  X509 *x509 = d2i_X509 (NULL, &p, (long)length);
+  GBytes *kid = NULL, *serial = NULL;
+  gboolean linked = x509 != NULL && mado_card_link_get (x509, &kid, &serial);
+  X509_free (x509);
+  if (!linked)
+    {
+      g_set_error_literal (&error, MADO_APP_ERROR, MADO_APP_ERROR_CERTIFICATE_PARSE,
+                           "not a DER certificate with an authority key identifier");
+      return fail (error);
+    }
+  g_autoptr (GBytes) kid_owned = kid;
+  g_autoptr (GBytes) serial_owned = serial;
+  g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
+  if (store == NULL
+      || !mado_registry_store_link_card (store, kid, serial, atena,
+                                         g_get_real_time () / G_USEC_PER_SEC, &error))
+    return fail (error);
+  g_autofree char *hash = mado_card_link_hash_parts (kid, serial);
+  printf ("%s\n", hash);
+  return 0;
+}
+
+static int
 cmd_terminals (int argc, char **argv)
 {
   g_autofree char *db = NULL;
@@ -254,6 +298,7 @@ main (int argc, char **argv)
     { "init", cmd_init },
     { "enrol", cmd_enrol },
     { "revoke", cmd_revoke },
+    { "link-card", cmd_link_card },
     { "terminals", cmd_terminals },
     { "operator", cmd_operator },
     { "backup", cmd_backup },
@@ -265,5 +310,5 @@ main (int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
       if (strcmp (argv[1], commands[i].name) == 0)
         return commands[i].run (argc - 1, argv + 1);
-  return usage ("init|enrol|revoke|terminals|operator|seed|export|import|backup …");
+  return usage ("init|enrol|revoke|link-card|terminals|operator|seed|export|import|backup …");
 }

@@ -123,7 +123,8 @@ static const char migration_3[]
 /* Terminals and their certificates, operators, sessions, challenge nonces, move drafts, the
  * issuance's document digest, offline ticket blocks, the instant each ticket was issued
  * (call_next_ticket's order) and the day each issuance was reserved (list_issuances'); both
- * filled from the stored JSON for the rows already there. */
+ * filled from the stored JSON for the rows already there. Seal registrations (印鑑登録), at most
+ * one registered per person (a partial unique index). */
 static const char migration_4[]
     = "CREATE TABLE terminals (\n"
       "  terminal_id TEXT PRIMARY KEY,\n"
@@ -190,7 +191,15 @@ static const char migration_4[]
       "  last_number BIGINT NOT NULL,\n"
       "  PRIMARY KEY (day, category, first_number),\n"
       "  CHECK (1 <= first_number AND first_number <= last_number AND last_number <= 9999)\n"
-      ");\n";
+      ");\n"
+      "CREATE TABLE seal_registrations (\n"
+      "  registration_number TEXT PRIMARY KEY,\n"
+      "  atena_number TEXT NOT NULL REFERENCES persons (atena_number),\n"
+      "  status TEXT NOT NULL CHECK (status IN ('registered', 'abolished')),\n"
+      "  registration_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE UNIQUE INDEX seal_registrations_registered\n"
+      "  ON seal_registrations (atena_number) WHERE status = 'registered';\n";
 
 static const char *const migrations[]
     = { NULL, migration_1, migration_2, migration_3, migration_4 };
@@ -2544,6 +2553,129 @@ pg_put_offline_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, 
   return tx_end (self, ok, error);
 }
 
+/* ---- seal registrations ---------------------------------------------------------------- */
+
+static gboolean
+put_seal_locked (MadoPgStore *self, const MadoSealRegistration *reg, const char *json,
+                 GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  /* The person stays while the registration is written (as for a card link). */
+  p_text (&p, reg->atena_number);
+  result = query (self, "SELECT 1 FROM persons WHERE atena_number = $1 FOR SHARE", &p,
+                  "reading the person", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("person", error);
+  g_clear_pointer (&result, PQclear);
+
+  p = (Params){ 0 };
+  p_text (&p, reg->registration_number);
+  result = query (self,
+                  "SELECT atena_number, status FROM seal_registrations "
+                  "WHERE registration_number = $1 FOR UPDATE",
+                  &p, "reading the seal registration", error);
+  if (result == NULL)
+    return FALSE;
+  if (!mado_store_check_seal_replace (reg, PQntuples (result) > 0 ? value (result, 0, 0) : NULL,
+                                      PQntuples (result) > 0 ? value (result, 0, 1) : NULL, error))
+    return FALSE;
+  g_clear_pointer (&result, PQclear);
+
+  if (reg->status == MADO_SEAL_STATUS_REGISTERED)
+    {
+      p = (Params){ 0 };
+      p_text (&p, reg->atena_number);
+      p_text (&p, reg->registration_number);
+      result = query (self,
+                      "SELECT 1 FROM seal_registrations WHERE atena_number = $1 "
+                      "AND status = 'registered' AND registration_number <> $2",
+                      &p, "reading the person's seal", error);
+      if (result == NULL)
+        return FALSE;
+      if (PQntuples (result) > 0)
+        return mado_store_seal_conflict (error);
+      g_clear_pointer (&result, PQclear);
+    }
+
+  /* Insert, or replace under the same rules in the statement itself (the person unchanged, an
+   * abolished row never registered again), so a writer that got in between cannot slip past
+   * them; the partial unique index refuses a second registered seal of the person. */
+  p = (Params){ 0 };
+  p_text (&p, reg->registration_number);
+  p_text (&p, reg->atena_number);
+  p_text (&p, mado_seal_status_to_string (reg->status));
+  p_text (&p, json);
+  result = query (self,
+                  "INSERT INTO seal_registrations (registration_number, atena_number, status, "
+                  "registration_json) VALUES ($1, $2, $3, $4) "
+                  "ON CONFLICT (registration_number) DO UPDATE SET status = EXCLUDED.status, "
+                  "registration_json = EXCLUDED.registration_json "
+                  "WHERE seal_registrations.atena_number = EXCLUDED.atena_number "
+                  "AND (seal_registrations.status = 'registered' OR EXCLUDED.status = 'abolished')",
+                  &p, "writing the seal registration", error);
+  if (result == NULL)
+    return FALSE;
+  if (affected (result) != 1)
+    return mado_store_conflict ("the seal registration changed meanwhile", error);
+  return TRUE;
+}
+
+static gboolean
+pg_put_seal_registration (MadoRegistryStore *store, const MadoSealRegistration *reg, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (!mado_seal_registration_validate (reg, error))
+    return FALSE;
+  json = mado_seal_registration_to_data (reg, NULL);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = put_seal_locked (self, reg, json, error);
+  return tx_end (self, ok, error);
+}
+
+/* The registration_json of the row @sql (one parameter) selects; NOT_FOUND (@what) when none. */
+static MadoSealRegistration *
+read_seal (MadoPgStore *self, const char *sql, const char *param, const char *what, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, param);
+  lock (self);
+  result = query (self, sql, &p, "reading the seal registration", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found (what, error), NULL;
+  return mado_seal_registration_new_from_data (value (result, 0, 0), -1, error);
+}
+
+static MadoSealRegistration *
+pg_get_seal_registration (MadoRegistryStore *store, const char *registration_number, GError **error)
+{
+  return read_seal (MADO_PG_STORE (store),
+                    "SELECT registration_json FROM seal_registrations "
+                    "WHERE registration_number = $1",
+                    registration_number, "seal registration", error);
+}
+
+static MadoSealRegistration *
+pg_find_seal_registration (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  return read_seal (MADO_PG_STORE (store),
+                    "SELECT registration_json FROM seal_registrations "
+                    "WHERE atena_number = $1 AND status = 'registered'",
+                    atena_number, "registered seal", error);
+}
+
 /* ---- backup ----------------------------------------------------------------------------- */
 
 static gboolean
@@ -2608,4 +2740,7 @@ mado_pg_store_iface_init (MadoRegistryStoreInterface *iface)
   iface->put_offline_ticket = pg_put_offline_ticket;
   iface->list_issuances = pg_list_issuances;
   iface->foreach_person = pg_foreach_person;
+  iface->put_seal_registration = pg_put_seal_registration;
+  iface->get_seal_registration = pg_get_seal_registration;
+  iface->find_seal_registration = pg_find_seal_registration;
 }

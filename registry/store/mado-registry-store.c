@@ -609,8 +609,8 @@ mado_registry_store_put_offline_ticket (MadoRegistryStore *self, const MadoQueue
 }
 
 gboolean
-mado_registry_store_put_seal_registration (MadoRegistryStore *self,
-                                           const MadoSealRegistration *reg, GError **error)
+mado_registry_store_put_seal_registration (MadoRegistryStore *self, const MadoSealRegistration *reg,
+                                           GError **error)
 {
   g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), FALSE);
   g_return_val_if_fail (reg != NULL, FALSE);
@@ -618,8 +618,8 @@ mado_registry_store_put_seal_registration (MadoRegistryStore *self,
 }
 
 MadoSealRegistration *
-mado_registry_store_get_seal_registration (MadoRegistryStore *self,
-                                           const char *registration_number, GError **error)
+mado_registry_store_get_seal_registration (MadoRegistryStore *self, const char *registration_number,
+                                           GError **error)
 {
   g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
   g_return_val_if_fail (registration_number != NULL, NULL);

@@ -220,8 +220,7 @@ struct _MadoRegistryStoreInterface
   gboolean (*put_seal_registration) (MadoRegistryStore *self, const MadoSealRegistration *reg,
                                      GError **error);
   MadoSealRegistration *(*get_seal_registration) (MadoRegistryStore *self,
-                                                  const char *registration_number,
-                                                  GError **error);
+                                                  const char *registration_number, GError **error);
   MadoSealRegistration *(*find_seal_registration) (MadoRegistryStore *self,
                                                    const char *atena_number, GError **error);
 };
@@ -483,10 +482,10 @@ gboolean mado_registry_store_put_seal_registration (MadoRegistryStore *self,
                                                     const MadoSealRegistration *reg,
                                                     GError **error);
 MadoSealRegistration *mado_registry_store_get_seal_registration (MadoRegistryStore *self,
-                                                                const char *registration_number,
-                                                                GError **error);
-MadoSealRegistration *mado_registry_store_find_seal_registration (MadoRegistryStore *self,
-                                                                 const char *atena_number,
+                                                                 const char *registration_number,
                                                                  GError **error);
+MadoSealRegistration *mado_registry_store_find_seal_registration (MadoRegistryStore *self,
+                                                                  const char *atena_number,
+                                                                  GError **error);
 
 G_END_DECLS

@@ -120,7 +120,8 @@ static const char migration_3[]
 /* Terminals and their certificates, operators, sessions, challenge nonces, move drafts, the
  * issuance's document digest, offline ticket blocks, the instant each ticket was issued
  * (call_next_ticket's order) and the day each issuance was reserved (list_issuances'); both
- * filled from the stored JSON for the rows already there. */
+ * filled from the stored JSON for the rows already there. Seal registrations (印鑑登録), at most
+ * one registered per person (a partial unique index). */
 static const char migration_4[]
     = "CREATE TABLE terminals (\n"
       "  terminal_id TEXT PRIMARY KEY,\n"
@@ -187,7 +188,15 @@ static const char migration_4[]
       "  last_number INTEGER NOT NULL,\n"
       "  PRIMARY KEY (day, category, first_number),\n"
       "  CHECK (1 <= first_number AND first_number <= last_number AND last_number <= 9999)\n"
-      ");\n";
+      ");\n"
+      "CREATE TABLE seal_registrations (\n"
+      "  registration_number TEXT PRIMARY KEY,\n"
+      "  atena_number TEXT NOT NULL REFERENCES persons (atena_number),\n"
+      "  status TEXT NOT NULL CHECK (status IN ('registered', 'abolished')),\n"
+      "  registration_json TEXT NOT NULL\n"
+      ");\n"
+      "CREATE UNIQUE INDEX seal_registrations_registered\n"
+      "  ON seal_registrations (atena_number) WHERE status = 'registered';\n";
 
 static const char *const migrations[]
     = { NULL, migration_1, migration_2, migration_3, migration_4 };
@@ -2574,6 +2583,141 @@ sqlite_put_offline_ticket (MadoRegistryStore *store, const MadoQueueTicket *tick
   return tx_end (self, ok, error);
 }
 
+/* ---- seal registrations ---------------------------------------------------------------- */
+
+static gboolean
+put_seal_locked (MadoSqliteStore *self, const MadoSealRegistration *reg, const char *json,
+                 GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int row;
+
+  stmt = prepare (self, "SELECT 1 FROM persons WHERE atena_number = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, reg->atena_number);
+  row = step_row (self, stmt, "reading the person", error);
+  if (row <= 0)
+    return row < 0 ? FALSE : mado_store_not_found ("person", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "SELECT atena_number, status FROM seal_registrations "
+                  "WHERE registration_number = ?1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, reg->registration_number);
+  row = step_row (self, stmt, "reading the seal registration", error);
+  if (row < 0
+      || !mado_store_check_seal_replace (reg, row > 0 ? column_text (stmt, 0) : NULL,
+                                         row > 0 ? column_text (stmt, 1) : NULL, error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (reg->status == MADO_SEAL_STATUS_REGISTERED)
+    {
+      stmt = prepare (self,
+                      "SELECT 1 FROM seal_registrations WHERE atena_number = ?1 "
+                      "AND status = 'registered' AND registration_number <> ?2",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, reg->atena_number);
+      bind_text (stmt, 2, reg->registration_number);
+      row = step_row (self, stmt, "reading the person's seal", error);
+      if (row != 0)
+        return row < 0 ? FALSE : mado_store_seal_conflict (error);
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+
+  /* Insert, or replace under the same rules in the statement itself (the person unchanged, an
+   * abolished row never registered again), so a writer that got in between cannot slip past
+   * them; the partial unique index refuses a second registered seal of the person. */
+  stmt = prepare (self,
+                  "INSERT INTO seal_registrations (registration_number, atena_number, status, "
+                  "registration_json) VALUES (?1, ?2, ?3, ?4) "
+                  "ON CONFLICT (registration_number) DO UPDATE SET status = excluded.status, "
+                  "registration_json = excluded.registration_json "
+                  "WHERE seal_registrations.atena_number = excluded.atena_number "
+                  "AND (seal_registrations.status = 'registered' OR excluded.status = 'abolished')",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, reg->registration_number);
+  bind_text (stmt, 2, reg->atena_number);
+  bind_text (stmt, 3, mado_seal_status_to_string (reg->status));
+  bind_text (stmt, 4, json);
+  if (!step_done (self, stmt, "writing the seal registration", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    return mado_store_conflict ("the seal registration changed meanwhile", error);
+  return TRUE;
+}
+
+static gboolean
+sqlite_put_seal_registration (MadoRegistryStore *store, const MadoSealRegistration *reg,
+                              GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (!mado_seal_registration_validate (reg, error))
+    return FALSE;
+  json = mado_seal_registration_to_data (reg, NULL);
+  if (!tx_begin (self, error))
+    return FALSE;
+  ok = put_seal_locked (self, reg, json, error);
+  return tx_end (self, ok, error);
+}
+
+/* The registration_json of the row @sql (one parameter) selects; NOT_FOUND (@what) when none. */
+static MadoSealRegistration *
+read_seal (MadoSqliteStore *self, const char *sql, const char *param, const char *what,
+           GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = NULL;
+  int row;
+
+  lock (self);
+  stmt = prepare (self, sql, error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, param);
+      row = step_row (self, stmt, "reading the seal registration", error);
+      if (row > 0)
+        json = g_strdup (column_text (stmt, 0));
+      else if (row == 0)
+        mado_store_not_found (what, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  unlock (self);
+  if (json == NULL)
+    return NULL;
+  return mado_seal_registration_new_from_data (json, -1, error);
+}
+
+static MadoSealRegistration *
+sqlite_get_seal_registration (MadoRegistryStore *store, const char *registration_number,
+                              GError **error)
+{
+  return read_seal (MADO_SQLITE_STORE (store),
+                    "SELECT registration_json FROM seal_registrations "
+                    "WHERE registration_number = ?1",
+                    registration_number, "seal registration", error);
+}
+
+static MadoSealRegistration *
+sqlite_find_seal_registration (MadoRegistryStore *store, const char *atena_number, GError **error)
+{
+  return read_seal (MADO_SQLITE_STORE (store),
+                    "SELECT registration_json FROM seal_registrations "
+                    "WHERE atena_number = ?1 AND status = 'registered'",
+                    atena_number, "registered seal", error);
+}
+
 /* ---- online backup ---------------------------------------------------------------------- */
 
 static gboolean
@@ -2694,4 +2838,7 @@ mado_sqlite_store_iface_init (MadoRegistryStoreInterface *iface)
   iface->put_offline_ticket = sqlite_put_offline_ticket;
   iface->list_issuances = sqlite_list_issuances;
   iface->foreach_person = sqlite_foreach_person;
+  iface->put_seal_registration = sqlite_put_seal_registration;
+  iface->get_seal_registration = sqlite_get_seal_registration;
+  iface->find_seal_registration = sqlite_find_seal_registration;
 }

@@ -141,6 +141,8 @@ if pdf_ok:
                         os.path.join(bench.keys, "office.pub.pem"), pdf],
                        capture_output=True, text=True)
     t.eq(v.returncode, 0, "mado-verify accepts it with the office's public key")
+    t.ok(card_link is not None and card_link in v.stdout,
+         "its QR carries the requester's card link (the card in the kiosk's reader)", v.stdout)
     vr = subprocess.run([os.path.join(BUILD, "print", "mado-verify"), "--key",
                          os.path.join(bench.keys, "office.pub.pem"), "--registry",
                          f"https://127.0.0.1:{reg.public_port}", "--ca",
@@ -151,6 +153,7 @@ if pdf_ok:
 else:
     t.ok(False, "the PDF says 住民票の写し, the name and its 発行番号")
     t.ok(False, "mado-verify accepts it with the office's public key")
+    t.ok(False, "its QR carries the requester's card link (the card in the kiosk's reader)")
     t.ok(False, "before it is printed, the registry does not vouch for it")
 r = kiosk.post(f"/v1/issuances/{nums[0]}/printed", {})
 t.ok(r.status == 200 and r.json["status"] == "printed", "copy 1 printed", r.raw)

@@ -5,7 +5,8 @@
  * idempotency (replay, conflict, stale, rollback), the access log, backup and restore; schema 4:
  * terminals, operators, sessions, challenge nonces (FRESH once across connections), move drafts
  * (optimistic lock), document digests, queue calling (concurrent consoles) and offline blocks,
- * transactions joined, migration from version 3.
+ * transactions joined, migration from version 3, seal registrations (one registered seal per
+ * person, also between concurrent connections; 廃止 final, then a new registration).
  *
  * The same tests run against both backends: SQLite by default; PostgreSQL when
  * MADO_REGISTRY_TEST_DSN names a server (tests/registry/pg-cluster.sh starts a private one and
@@ -2547,6 +2548,263 @@ test_pg_transaction_interrupted (Fixture *f, gconstpointer data)
   assert_operator (f->store, "clerk.second", TRUE);
 }
 
+/* ---- seal registrations (印鑑登録) --------------------------------------------------------- */
+
+/* The sample (an abolished registration of 0000000019) as @number of @atena_number, registered
+ * (@status "registered": no 廃止日 or reason) or as the sample has it. */
+static MadoSealRegistration *
+make_seal (const char *number, const char *atena_number, const char *status)
+{
+  g_autoptr (JsonNode) node = load_sample ("seal-registration.json");
+  g_autoptr (GError) error = NULL;
+  JsonObject *object = json_node_get_object (node);
+  MadoSealRegistration *reg;
+
+  json_object_set_string_member (object, "registration_number", number);
+  json_object_set_string_member (object, "atena_number", atena_number);
+  json_object_set_string_member (object, "status", status);
+  if (g_str_equal (status, "registered"))
+    {
+      json_object_remove_member (object, "abolished_on");
+      json_object_remove_member (object, "abolition_reason");
+    }
+  reg = mado_seal_registration_new_from_json (node, &error);
+  g_assert_no_error (error);
+  return reg;
+}
+
+static void
+assert_seal (MadoRegistryStore *store, const MadoSealRegistration *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoSealRegistration) read
+      = mado_registry_store_get_seal_registration (store, expected->registration_number, &error);
+  g_autofree char *expected_json = mado_seal_registration_to_data (expected, NULL);
+  g_autofree char *read_json = NULL;
+
+  g_assert_no_error (error);
+  read_json = mado_seal_registration_to_data (read, NULL);
+  g_assert_cmpstr (read_json, ==, expected_json);
+}
+
+/* The person's registered seal is @number; NULL: none (NOT_FOUND). */
+static void
+assert_current_seal (MadoRegistryStore *store, const char *atena_number, const char *number)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoSealRegistration) found
+      = mado_registry_store_find_seal_registration (store, atena_number, &error);
+
+  if (number == NULL)
+    {
+      g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+      g_assert_null (found);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->registration_number, ==, number);
+  g_assert_cmpstr (found->atena_number, ==, atena_number);
+  g_assert_cmpint (found->status, ==, MADO_SEAL_STATUS_REGISTERED);
+}
+
+/* Abolishes the seal given, then fails: the transaction rolls back. */
+static gboolean
+put_seal_then_fail (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  if (!mado_registry_store_put_seal_registration (store, user_data, error))
+    return FALSE;
+  g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID, "cut off");
+  return FALSE;
+}
+
+static void
+test_seal_registrations (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) household = load_sample ("household.json");
+  JsonArray *members = json_object_get_array_member (json_node_get_object (household), "members");
+  g_autoptr (MadoSealRegistration) a = make_seal ("IN-2019-000123", "0000000019", "registered");
+  g_autoptr (MadoSealRegistration) b = make_seal ("IN-2026-000200", "0000000019", "registered");
+  g_autoptr (MadoSealRegistration) c = make_seal ("IN-2026-000201", "0000000035", "registered");
+  g_autoptr (MadoSealRegistration) stranger
+      = make_seal ("IN-2026-000999", "0000000051", "registered");
+  g_autoptr (MadoSealRegistration) taken = NULL;
+  g_autoptr (MadoSealRegistration) revived = NULL;
+  g_autoptr (MadoSealRegistration) read = NULL;
+  g_autoptr (GError) error = NULL;
+
+  record (f->store, json_array_get_element (members, 0), "domestic_move_in", 1);
+  record (f->store, json_array_get_element (members, 1), "domestic_move_in", 1);
+
+  /* Nothing yet. */
+  assert_current_seal (f->store, "0000000019", NULL);
+  read = mado_registry_store_get_seal_registration (f->store, "IN-2019-000123", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (read);
+  g_clear_error (&error);
+  /* A person the registry does not hold. */
+  g_assert_false (mado_registry_store_put_seal_registration (f->store, stranger, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Registered: by number and as the person's seal, the 印影 byte for byte. */
+  g_assert_true (mado_registry_store_put_seal_registration (f->store, a, &error));
+  g_assert_no_error (error);
+  assert_seal (f->store, a);
+  assert_current_seal (f->store, "0000000019", "IN-2019-000123");
+  assert_current_seal (f->store, "0000000035", NULL);
+
+  /* Replaced by number: the card reissued (再交付). */
+  g_free (a->card_number);
+  a->card_number = g_strdup ("IC-0004568");
+  g_assert_true (mado_registry_store_put_seal_registration (f->store, a, &error));
+  g_assert_no_error (error);
+  assert_seal (f->store, a);
+
+  /* One registered seal per person: a second is refused while the first stands. */
+  g_assert_false (mado_registry_store_put_seal_registration (f->store, b, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  read = mado_registry_store_get_seal_registration (f->store, "IN-2026-000200", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  assert_current_seal (f->store, "0000000019", "IN-2019-000123");
+
+  /* Another person's number is not taken over; the model's refusals come through. */
+  taken = mado_seal_registration_copy (a);
+  g_free (taken->atena_number);
+  taken->atena_number = g_strdup ("0000000035");
+  g_assert_false (mado_registry_store_put_seal_registration (f->store, taken, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_free (taken->seal_image_png);
+  taken->seal_image_png = g_strdup ("R0lGODlhAQABAIAAAAUEBAAAACwAAAAAAQABAAACAkQBADs=");
+  g_assert_false (mado_registry_store_put_seal_registration (f->store, taken, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_seal (f->store, a);
+
+  /* 廃止: the person has no seal, and the registration stays, abolished. */
+  revived = mado_seal_registration_copy (a);
+  g_assert_true (
+      mado_seal_registration_abolish (a, "2026-11-26", "本人の申請による廃止（改印）", &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_put_seal_registration (f->store, a, &error));
+  g_assert_no_error (error);
+  assert_seal (f->store, a);
+  assert_current_seal (f->store, "0000000019", NULL);
+
+  /* 廃止 is final: the old number is not registered again… */
+  g_assert_false (mado_registry_store_put_seal_registration (f->store, revived, &error));
+  g_assert_error (error, MADO_MODEL_ERROR, MADO_MODEL_ERROR_TRANSITION);
+  g_clear_error (&error);
+  assert_seal (f->store, a);
+  /* …a new registration is (改印), and the abolished one is still there. */
+  g_assert_true (mado_registry_store_put_seal_registration (f->store, b, &error));
+  g_assert_no_error (error);
+  assert_current_seal (f->store, "0000000019", "IN-2026-000200");
+  assert_seal (f->store, a);
+  assert_seal (f->store, b);
+
+  /* An abolished registration may be corrected (still abolished). */
+  g_free (a->abolition_reason);
+  a->abolition_reason = g_strdup ("本人の申請による廃止");
+  g_assert_true (mado_registry_store_put_seal_registration (f->store, a, &error));
+  g_assert_no_error (error);
+  assert_seal (f->store, a);
+
+  /* Another person's seal is theirs alone. */
+  g_assert_true (mado_registry_store_put_seal_registration (f->store, c, &error));
+  g_assert_no_error (error);
+  assert_current_seal (f->store, "0000000035", "IN-2026-000201");
+  assert_current_seal (f->store, "0000000019", "IN-2026-000200");
+
+  /* Inside a transaction that rolls back, nothing is kept. */
+  g_assert_true (mado_seal_registration_abolish (b, "2026-11-27", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (mado_registry_store_run_in_transaction (f->store, put_seal_then_fail, b, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_current_seal (f->store, "0000000019", "IN-2026-000200");
+}
+
+#define SEAL_THREADS 4
+#define SEAL_PERSONS 12
+
+typedef struct
+{
+  const char *dsn;
+  guint thread;
+  gint *start;
+  gint *registered; /* SEAL_PERSONS counters */
+  char **atena;     /* SEAL_PERSONS numbers */
+} SealRegistrar;
+
+/* A connection of its own, registering a seal of its own for every person. */
+static gpointer
+seal_registrar_thread (gpointer data)
+{
+  SealRegistrar *r = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MadoRegistryStore) store = mado_registry_store_open (r->dsn, &error);
+
+  g_assert_no_error (error);
+  while (!g_atomic_int_get (r->start))
+    g_thread_yield ();
+  for (guint i = 0; i < SEAL_PERSONS; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("IN-T%u-P%02u", r->thread, i);
+      g_autoptr (MadoSealRegistration) reg = make_seal (number, r->atena[i], "registered");
+      if (mado_registry_store_put_seal_registration (store, reg, &error))
+        g_atomic_int_inc (&r->registered[i]);
+      else
+        {
+          g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+          g_clear_error (&error);
+        }
+    }
+  return NULL;
+}
+
+/* Several connections register a seal for the same persons at once: exactly one each. */
+static void
+test_seal_registrations_concurrent (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) person = load_sample ("person-japanese.json");
+  SealRegistrar registrars[SEAL_THREADS];
+  GThread *threads[SEAL_THREADS];
+  gint registered[SEAL_PERSONS] = { 0 };
+  char *atena[SEAL_PERSONS];
+  gint start = 0;
+
+  for (guint i = 0; i < SEAL_PERSONS; i++)
+    {
+      char base[16];
+      g_snprintf (base, sizeof base, "%09u", 200000001u + i);
+      atena[i] = mado_atena_number_complete (base);
+      json_object_set_string_member (json_node_get_object (person), "atena_number", atena[i]);
+      record (f->store, person, "domestic_move_in", 1);
+    }
+  for (guint t = 0; t < SEAL_THREADS; t++)
+    {
+      registrars[t] = (SealRegistrar){ f->dsn, t, &start, registered, atena };
+      threads[t] = g_thread_new ("seal-registrar", seal_registrar_thread, &registrars[t]);
+    }
+  g_usleep (G_USEC_PER_SEC / 5); /* every thread has its connection open */
+  g_atomic_int_set (&start, 1);
+  for (guint t = 0; t < SEAL_THREADS; t++)
+    g_thread_join (threads[t]);
+  for (guint i = 0; i < SEAL_PERSONS; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MadoSealRegistration) found
+          = mado_registry_store_find_seal_registration (f->store, atena[i], &error);
+      g_assert_cmpint (registered[i], ==, 1);
+      g_assert_no_error (error);
+      g_assert_true (g_str_has_prefix (found->registration_number, "IN-T"));
+      g_free (atena[i]);
+    }
+}
+
 /* ---- SQLite's busy timeout ------------------------------------------------------------------ */
 
 static void
@@ -2624,6 +2882,8 @@ main (int argc, char **argv)
   ADD ("/registry/transactions/join", test_transactions_join);
   ADD ("/registry/issuances/list", test_issuances_list);
   ADD ("/registry/persons/foreach", test_persons_foreach);
+  ADD ("/registry/seal-registrations", test_seal_registrations);
+  ADD ("/registry/seal-registrations/concurrent", test_seal_registrations_concurrent);
   ADD ("/registry/pg/server-restart", test_pg_server_restart);
   ADD ("/registry/pg/transaction-interrupted", test_pg_transaction_interrupted);
   ADD ("/registry/sqlite/busy", test_sqlite_busy);
