@@ -14,37 +14,6 @@
 #include "mado-registry-store.h"
 #include "mado-seed.h"
 
-#define PROGRAM "mado-registry-admin"
-
-static int
-fail (GError *error)
-{
-  mado_error_print (stderr, PROGRAM, error);
-  return mado_error_exit_code (error);
-}
-
-static int
-usage (const char *text)
-{
-  g_autoptr (GError) error
-      = g_error_new (MADO_APP_ERROR, MADO_APP_ERROR_USAGE, "usage: %s %s", PROGRAM, text);
-  return fail (error);
-}
-
-static gboolean
-parse (int *argc, char ***argv, GOptionEntry *entries, const char *what, GError **error)
-{
-  g_autoptr (GOptionContext) context = g_option_context_new (what);
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, argc, argv, error))
-    {
-      (*error)->domain = MADO_APP_ERROR;
-      (*error)->code = MADO_APP_ERROR_USAGE;
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 progress (guint done, guint total, gpointer user_data)
 {
@@ -70,13 +39,14 @@ mado_registry_admin_seed (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress", NULL },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— synthetic residents for demos and benchmarks", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries,
+                                  "— synthetic residents for demos and benchmarks", &error))
+    return mado_registry_admin_fail (error);
   if (db == NULL || count < 1 || seed < 0)
-    return usage ("seed --db DSN --count N [--seed S]");
+    return mado_registry_admin_usage ("seed --db DSN --count N [--seed S]");
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   if (store == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   MadoSeedOptions options;
   mado_seed_options_init (&options);
   options.count = (guint)count;
@@ -87,7 +57,7 @@ mado_registry_admin_seed (int argc, char **argv)
     options.progress = progress;
   MadoSeedReport report = { 0 };
   if (!mado_registry_seed (store, &options, &report, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   printf ("persons %u households %u foreign %u blocks %u card_links %u seconds %.1f\n",
           report.persons, report.households, report.foreign, report.blocks, report.card_links,
           report.seconds);
@@ -118,10 +88,12 @@ mado_registry_admin_export (int argc, char **argv)
     { "bom", 0, 0, G_OPTION_ARG_NONE, &bom, "start with a byte order mark (spreadsheets)", NULL },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— the standard's CSV linkage (docs/linkage.md)", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries,
+                                  "— the standard's CSV linkage (docs/linkage.md)", &error))
+    return mado_registry_admin_fail (error);
   if (db == NULL || what == NULL || out == NULL)
-    return usage ("export --db DSN --what moves|issuances|residents --out FILE.csv");
+    return mado_registry_admin_usage (
+        "export --db DSN --what moves|issuances|residents --out FILE.csv");
   int wanted = MADO_MOVE_STATUS_SUBMITTED;
   if (status != NULL)
     {
@@ -132,16 +104,17 @@ mado_registry_admin_export (int argc, char **argv)
         if (strcmp (status, names[i]) == 0)
           wanted = (int)i;
       if (wanted == -2)
-        return usage ("export … --status draft|submitted|provisional|registered|rejected|all");
+        return mado_registry_admin_usage (
+            "export … --status draft|submitted|provisional|registered|rejected|all");
     }
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   if (store == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   g_autoptr (GFile) file = g_file_new_for_path (out);
   g_autoptr (GFileOutputStream) stream
       = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
   if (stream == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   MadoLinkageFlags flags = bom ? MADO_LINKAGE_FLAG_BOM : MADO_LINKAGE_FLAGS_NONE;
   GOutputStream *os = G_OUTPUT_STREAM (stream);
   gboolean ok;
@@ -159,11 +132,11 @@ mado_registry_admin_export (int argc, char **argv)
            && mado_linkage_export_residents (items, flags, os, NULL, &error);
     }
   else
-    return usage ("export --what moves|issuances|residents");
+    return mado_registry_admin_usage ("export --what moves|issuances|residents");
   if (!ok || !g_output_stream_close (os, NULL, &error))
     {
       g_file_delete (file, NULL, NULL);
-      return fail (error);
+      return mado_registry_admin_fail (error);
     }
   printf ("%u\n", items->len);
   return 0;
@@ -182,14 +155,15 @@ mado_registry_admin_import (int argc, char **argv)
     { "check", 0, 0, G_OPTION_ARG_NONE, &check, "only check the file; write nothing", NULL },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— import residents (all or nothing)", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries, "— import residents (all or nothing)",
+                                  &error))
+    return mado_registry_admin_fail (error);
   if ((db == NULL && !check) || residents == NULL)
-    return usage ("import --db DSN --residents FILE.csv [--check]");
+    return mado_registry_admin_usage ("import --db DSN --residents FILE.csv [--check]");
   g_autoptr (GFile) file = g_file_new_for_path (residents);
   g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, &error);
   if (stream == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   MadoLinkageImportReport report = { 0 };
   gboolean ok;
   if (check)
@@ -207,5 +181,5 @@ mado_registry_admin_import (int argc, char **argv)
     fprintf (stderr, "%s\n", (const char *)g_ptr_array_index (report.problems, i));
   printf ("rows %u persons %u households %u\n", report.rows, report.persons, report.households);
   mado_linkage_import_report_clear (&report);
-  return ok ? 0 : fail (error);
+  return ok ? 0 : mado_registry_admin_fail (error);
 }

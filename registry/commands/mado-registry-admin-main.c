@@ -26,23 +26,24 @@
 
 #define PROGRAM "mado-registry-admin"
 
-static int
-fail (GError *error)
+int
+mado_registry_admin_fail (GError *error)
 {
   mado_error_print (stderr, PROGRAM, error);
   return mado_error_exit_code (error);
 }
 
-static int
-usage (const char *text)
+int
+mado_registry_admin_usage (const char *text)
 {
   g_autoptr (GError) error
       = g_error_new (MADO_APP_ERROR, MADO_APP_ERROR_USAGE, "usage: %s %s", PROGRAM, text);
-  return fail (error);
+  return mado_registry_admin_fail (error);
 }
 
-static gboolean
-parse (int *argc, char ***argv, GOptionEntry *entries, const char *what, GError **error)
+gboolean
+mado_registry_admin_parse (int *argc, char ***argv, GOptionEntry *entries, const char *what,
+                           GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (what);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -67,22 +68,23 @@ cmd_init (int argc, char **argv)
     { "name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &names, "server DNS name or IP (repeat)", "HOST" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— make the CA, server certificate and office key", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries,
+                                  "— make the CA, server certificate and office key", &error))
+    return mado_registry_admin_fail (error);
   if (dir == NULL)
-    return usage ("init --dir DIR [--organisation NAME] [--name HOST]…");
+    return mado_registry_admin_usage ("init --dir DIR [--organisation NAME] [--name HOST]…");
   g_autofree char *ca_dir = g_build_filename (dir, "ca", NULL);
   g_autofree char *server_cert = g_build_filename (dir, "server.pem", NULL);
   g_autofree char *server_key = g_build_filename (dir, "server.key", NULL);
   g_autofree char *office_key = g_build_filename (dir, "office.key", NULL);
   g_autofree char *office_pub = g_build_filename (dir, "office.pub.pem", NULL);
   if (!mado_enrol_ca_init (ca_dir, organisation != NULL ? organisation : "Madoguchi", 3650, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   g_autoptr (MadoEnrolIssued) issued
       = mado_enrol_issue (ca_dir, MADO_ENROL_KIND_SERVER, "registry", (const char *const *)names,
                           825, server_cert, server_key, &error);
   if (issued == NULL || !mado_enrol_make_signing_key (office_key, office_pub, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   printf ("%s/ca/ca.pem\n%s\n%s\n%s\n%s\n", dir, server_cert, server_key, office_key, office_pub);
   return 0;
 }
@@ -103,15 +105,17 @@ cmd_enrol (int argc, char **argv)
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "validity (default 730)", "N" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— enrol (or renew) a kiosk or console", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries, "— enrol (or renew) a kiosk or console",
+                                  &error))
+    return mado_registry_admin_fail (error);
   MadoEnrolKind k;
   if (db == NULL || dir == NULL || id == NULL || cert == NULL || key == NULL
       || !mado_enrol_kind_from_string (kind, &k) || k == MADO_ENROL_KIND_SERVER || days < 1)
-    return usage ("enrol --db DSN --dir DIR --id ID --kind kiosk|console --cert OUT --key OUT");
+    return mado_registry_admin_usage (
+        "enrol --db DSN --dir DIR --id ID --kind kiosk|console --cert OUT --key OUT");
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   if (store == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   g_autofree char *ca_dir = g_build_filename (dir, "ca", NULL);
   g_autoptr (MadoEnrolIssued) issued
       = mado_enrol_issue (ca_dir, k, id, NULL, (guint)days, cert, key, &error);
@@ -119,7 +123,7 @@ cmd_enrol (int argc, char **argv)
       || !mado_registry_store_enrol_terminal (store, id, kind, issued->serial_hex,
                                               issued->not_after,
                                               g_get_real_time () / G_USEC_PER_SEC, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   printf ("%s %s %s\n", id, kind, issued->serial_hex);
   return 0;
 }
@@ -134,15 +138,15 @@ cmd_revoke (int argc, char **argv)
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, "terminal id", "ID" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— revoke a terminal (final)", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries, "— revoke a terminal (final)", &error))
+    return mado_registry_admin_fail (error);
   if (db == NULL || id == NULL)
-    return usage ("revoke --db DSN --id ID");
+    return mado_registry_admin_usage ("revoke --db DSN --id ID");
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   if (store == NULL
       || !mado_registry_store_revoke_terminal (store, id, g_get_real_time () / G_USEC_PER_SEC,
                                                &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   return 0;
 }
 
@@ -158,14 +162,15 @@ cmd_link_card (int argc, char **argv)
       "FILE" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— link a card's certificate to a person", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries, "— link a card's certificate to a person",
+                                  &error))
+    return mado_registry_admin_fail (error);
   if (db == NULL || atena == NULL || cert == NULL)
-    return usage ("link-card --db DSN --atena NUMBER --cert AUTH.der");
+    return mado_registry_admin_usage ("link-card --db DSN --atena NUMBER --cert AUTH.der");
   g_autofree char *der = NULL;
   gsize length = 0;
   if (!g_file_get_contents (cert, &der, &length, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   const unsigned char *p = (const unsigned char *)der;
   X509 *x509 = d2i_X509 (NULL, &p, (long)length);
   GBytes *kid = NULL, *serial = NULL;
@@ -175,7 +180,7 @@ cmd_link_card (int argc, char **argv)
     {
       g_set_error_literal (&error, MADO_APP_ERROR, MADO_APP_ERROR_CERTIFICATE_PARSE,
                            "not a DER certificate with an authority key identifier");
-      return fail (error);
+      return mado_registry_admin_fail (error);
     }
   g_autoptr (GBytes) kid_owned = kid;
   g_autoptr (GBytes) serial_owned = serial;
@@ -183,7 +188,7 @@ cmd_link_card (int argc, char **argv)
   if (store == NULL
       || !mado_registry_store_link_card (store, kid, serial, atena,
                                          g_get_real_time () / G_USEC_PER_SEC, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   g_autofree char *hash = mado_card_link_hash_parts (kid, serial);
   printf ("%s\n", hash);
   return 0;
@@ -198,15 +203,15 @@ cmd_terminals (int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_STRING, &db, "the database", "DSN" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— list enrolled terminals", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries, "— list enrolled terminals", &error))
+    return mado_registry_admin_fail (error);
   if (db == NULL)
-    return usage ("terminals --db DSN");
+    return mado_registry_admin_usage ("terminals --db DSN");
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   g_autoptr (GPtrArray) list
       = store != NULL ? mado_registry_store_list_terminals (store, &error) : NULL;
   if (list == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   for (guint i = 0; i < list->len; i++)
     {
       MadoTerminalRecord *t = g_ptr_array_index (list, i);
@@ -232,33 +237,35 @@ cmd_operator (int argc, char **argv)
     { "scrypt-cost", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &cost, "log2 N (tests)", "N" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— add or change a clerk (password on stdin)", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries,
+                                  "— add or change a clerk (password on stdin)", &error))
+    return mado_registry_admin_fail (error);
   MadoOperatorRole r;
   if (db == NULL || login == NULL || !mado_operator_role_from_string (role, &r) || cost < 10
       || cost > 20)
-    return usage ("operator --db DSN --login LOGIN --name NAME --role clerk|supervisor|"
-                  "administrator < password");
+    return mado_registry_admin_usage (
+        "operator --db DSN --login LOGIN --name NAME --role clerk|supervisor|"
+        "administrator < password");
   char line[256];
   if (fgets (line, sizeof line, stdin) == NULL)
-    return usage ("operator … (the password on standard input)");
+    return mado_registry_admin_usage ("operator … (the password on standard input)");
   line[strcspn (line, "\r\n")] = '\0';
   if (strlen (line) < 10)
     {
       explicit_bzero (line, sizeof line);
       g_set_error_literal (&error, MADO_APP_ERROR, MADO_APP_ERROR_USAGE,
                            "a clerk's password has at least 10 characters");
-      return fail (error);
+      return mado_registry_admin_fail (error);
     }
   g_autofree char *hash = mado_password_hash_with (line, (guint)cost, &error);
   explicit_bzero (line, sizeof line);
   if (hash == NULL)
-    return fail (error);
+    return mado_registry_admin_fail (error);
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   MadoOperatorRecord op = { login,   name != NULL ? name : login,        r, hash,
                             disable, g_get_real_time () / G_USEC_PER_SEC };
   if (store == NULL || !mado_registry_store_put_operator (store, &op, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   return 0;
 }
 
@@ -272,13 +279,13 @@ cmd_backup (int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "the copy", "PATH" },
     G_OPTION_ENTRY_NULL,
   };
-  if (!parse (&argc, &argv, entries, "— online backup", &error))
-    return fail (error);
+  if (!mado_registry_admin_parse (&argc, &argv, entries, "— online backup", &error))
+    return mado_registry_admin_fail (error);
   if (db == NULL || out == NULL)
-    return usage ("backup --db DSN --out PATH");
+    return mado_registry_admin_usage ("backup --db DSN --out PATH");
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   if (store == NULL || !mado_registry_store_backup (store, out, &error))
-    return fail (error);
+    return mado_registry_admin_fail (error);
   return 0;
 }
 
@@ -310,5 +317,6 @@ main (int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
       if (strcmp (argv[1], commands[i].name) == 0)
         return commands[i].run (argc - 1, argv + 1);
-  return usage ("init|enrol|revoke|link-card|terminals|operator|seed|export|import|backup …");
+  return mado_registry_admin_usage (
+      "init|enrol|revoke|link-card|terminals|operator|seed|export|import|backup …");
 }

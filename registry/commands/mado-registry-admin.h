@@ -5,6 +5,15 @@
  */
 #pragma once
 
+#include <glib.h>
+
+/* What every subcommand shares: print @error the catalogue's way and return its exit code; a
+ * usage error; option parsing whose failures are usage errors. */
+int mado_registry_admin_fail (GError *error);
+int mado_registry_admin_usage (const char *text);
+gboolean mado_registry_admin_parse (int *argc, char ***argv, GOptionEntry *entries,
+                                    const char *what, GError **error);
+
 int mado_registry_admin_seed (int argc, char **argv);
 int mado_registry_admin_export (int argc, char **argv);
 int mado_registry_admin_import (int argc, char **argv);

@@ -12,7 +12,10 @@
 #include <errno.h>
 #include <string.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Statements come from prepare() and go back with stmt_release() (the statement cache, below):
+ * g_autoptr (sqlite3_stmt) and g_clear_pointer (&stmt, stmt_release), never sqlite3_finalize. */
+static void stmt_release (sqlite3_stmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, stmt_release)
 
 /* ---- migrations (docs/registry-storage.md) --------------------------------------------------
  * Append only: a released migration never changes; a new schema is a new entry. */
