@@ -1010,8 +1010,8 @@ static void
 set_refused (GError **error, const char *what, guint status, const char *body)
 {
   g_autoptr (JsonNode) node = body != NULL ? json_from_string (body, NULL) : NULL;
-  JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
-                                                                : NULL;
+  JsonObject *o
+      = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   JsonObject *e = o != NULL && json_object_has_member (o, "error")
                           && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error"))
                       ? json_object_get_object_member (o, "error")
@@ -1054,7 +1054,7 @@ login_at_registry (Options *o, MadoMynumberCard *card, GBytes *der, GError **err
   g_autoptr (JsonNode) answer = json_from_string (body, NULL);
   const char *nonce64 = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
                             ? json_object_get_string_member_with_default (
-                                  json_node_get_object (answer), "nonce", NULL)
+                                json_node_get_object (answer), "nonce", NULL)
                             : NULL;
   gsize nonce_len = 0;
   g_autofree guint8 *nonce = nonce64 != NULL ? g_base64_decode (nonce64, &nonce_len) : NULL;
@@ -1066,7 +1066,8 @@ login_at_registry (Options *o, MadoMynumberCard *card, GBytes *der, GError **err
     }
   guint8 digest[32];
   EVP_Digest (nonce, nonce_len, digest, NULL, EVP_sha256 (), NULL);
-  g_autoptr (GBytes) signature = mado_mynumber_card_sign_sha256 (card, digest, sizeof digest, error);
+  g_autoptr (GBytes) signature
+      = mado_mynumber_card_sign_sha256 (card, digest, sizeof digest, error);
   if (signature == NULL)
     return FALSE;
   g_autofree char *sig64
@@ -1084,14 +1085,13 @@ login_at_registry (Options *o, MadoMynumberCard *card, GBytes *der, GError **err
   g_autoptr (JsonNode) request = json_builder_get_root (b);
   g_autofree char *request_text = json_to_string (request, FALSE);
   g_clear_pointer (&body, g_free);
-  if (!mado_registry_client_request (client, "POST", "/v1/identity/sessions", request_text, NULL,
-                                     0, NULL, &status, &body, error))
+  if (!mado_registry_client_request (client, "POST", "/v1/identity/sessions", request_text, NULL, 0,
+                                     NULL, &status, &body, error))
     return FALSE;
   g_clear_pointer (&answer, json_node_unref);
   answer = json_from_string (body, NULL);
-  JsonObject *ao = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-                       ? json_node_get_object (answer)
-                       : NULL;
+  JsonObject *ao
+      = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   if (status != 201 || ao == NULL)
     {
       set_refused (error, "the identity check", status, body);
@@ -1269,7 +1269,8 @@ mado_card_command_main (int argc, char **argv)
     { "at", 0, 0, G_OPTION_ARG_STRING, &o.at, N_ ("verify, login: この時刻で検証します (ISO 8601)"),
       "TIME" },
     { "registry", 0, 0, G_OPTION_ARG_STRING, &o.registry_url,
-      N_ ("login: 住民記録システム (https://HOST:PORT) に本人確認を依頼します ([registry] の証明書を使います)"),
+      N_ ("login: 住民記録システム (https://HOST:PORT) に本人確認を依頼します ([registry] "
+          "の証明書を使います)"),
       "URL" },
     { NULL },
   };

@@ -126,9 +126,20 @@ eligibility (MadoApiCall *call, MadoPerson *person, MadoCertificateKind kind, GE
     return (Refusal){ "certificate.age",
                       "15歳未満の方は端末では発行できません。窓口でお申し込みください。" };
   if (kind == MADO_CERTIFICATE_INKAN)
-    /* 印鑑登録 is not in the model yet (docs/api.md): no registration, no certificate. */
-    return (Refusal){ "certificate.no-seal-registration",
-                      "印鑑登録がありません。窓口でお申し込みください。" };
+    {
+      g_autoptr (GError) local = NULL;
+      g_autoptr (MadoSealRegistration) seal
+          = mado_registry_store_find_seal_registration (call->store, person->atena_number, &local);
+      if (seal == NULL
+          && !g_error_matches (local, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return (Refusal){ "internal", "" };
+        }
+      if (seal == NULL)
+        return (Refusal){ "certificate.no-seal-registration",
+                          "印鑑登録がありません。窓口でお申し込みください。" };
+    }
   return (Refusal){ "", "" };
 }
 
@@ -169,6 +180,65 @@ issuance_ask_clear (IssuanceAsk *ask)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IssuanceAsk, issuance_ask_clear)
 
+/* The 印鑑登録証明書's own part (docs/documents.md "inkan"): the registration, the person and
+ * the registered 印影. */
+static gboolean
+add_inkan (MadoApiCall *call, JsonBuilder *b, MadoHousehold *household, const char *requester,
+           GError **error)
+{
+  g_autoptr (MadoSealRegistration) seal
+      = mado_registry_store_find_seal_registration (call->store, requester, error);
+  if (seal == NULL)
+    return FALSE;
+  MadoPerson *p = NULL;
+  for (guint i = 0; i < household->members->len; i++)
+    if (g_strcmp0 (((MadoPerson *)g_ptr_array_index (household->members, i))->atena_number,
+                   requester)
+        == 0)
+      p = g_ptr_array_index (household->members, i);
+  if (p == NULL)
+    {
+      g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND,
+                           "the requester is not in the household");
+      return FALSE;
+    }
+  json_builder_set_member_name (b, "registration_number");
+  json_builder_add_string_value (b, seal->registration_number);
+  json_builder_set_member_name (b, "person");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, p->name);
+  if (p->furigana != NULL)
+    {
+      json_builder_set_member_name (b, "furigana");
+      json_builder_add_string_value (b, p->furigana);
+    }
+  json_builder_set_member_name (b, "birth_date");
+  json_builder_add_value (b, mado_date_to_json (&p->birth_date));
+  json_builder_set_member_name (b, "sex");
+  json_builder_add_string_value (b, p->sex == MADO_SEX_MALE ? "male" : "female");
+  if (p->kind == MADO_RESIDENT_KIND_FOREIGN)
+    {
+      json_builder_set_member_name (b, "foreign");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  g_autofree char *address = address_text (household->address);
+  json_builder_set_member_name (b, "address");
+  json_builder_add_string_value (b, address);
+  if (household->address != NULL && household->address->katagaki != NULL)
+    {
+      json_builder_set_member_name (b, "katagaki");
+      json_builder_add_string_value (b, household->address->katagaki);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "seal_image");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "png_base64");
+  json_builder_add_string_value (b, seal->seal_image_png);
+  json_builder_end_object (b);
+  return TRUE;
+}
+
 /* The document (docs/documents.md) for @ask, copies given later. Reads the 個人番号 of each
  * subject when asked (each read logged with @why). */
 static JsonNode *
@@ -201,6 +271,13 @@ build_document (MadoApiCall *call, const IssuanceAsk *ask, MadoHousehold *househ
     {
       json_builder_set_member_name (b, "card_link_hash");
       json_builder_add_string_value (b, card_link);
+    }
+  if (ask->kind == MADO_CERTIFICATE_INKAN)
+    {
+      if (!add_inkan (call, b, household, g_ptr_array_index (ask->subjects, 0), error))
+        return NULL;
+      json_builder_end_object (b);
+      return json_builder_get_root (b);
     }
   if (ask->kind == MADO_CERTIFICATE_JUMINHYO)
     {
@@ -300,7 +377,14 @@ build_document (MadoApiCall *call, const IssuanceAsk *ask, MadoHousehold *househ
                                                 ? p->honseki->hittosha
                                                 : "なし");
         }
-      if (o->juminhyo_code && p->juminhyo_code != NULL)
+      if (o->juminhyo_code && p->juminhyo_code == NULL)
+        {
+          mado_api_fail (
+              call, error, 422, "certificate.item-missing",
+              "記載を希望された項目が登録されていない方がいます。窓口でお申し込みください。");
+          return NULL;
+        }
+      if (o->juminhyo_code)
         {
           json_builder_set_member_name (b, "juminhyo_code");
           json_builder_add_string_value (b, p->juminhyo_code);
@@ -312,12 +396,16 @@ build_document (MadoApiCall *call, const IssuanceAsk *ask, MadoHousehold *househ
           if (!mado_registry_store_read_kojin_bango (call->store, p->atena_number, who, why,
                                                      call->now, &number, error))
             return NULL;
-          if (number != NULL)
+          if (number == NULL)
             {
-              json_builder_set_member_name (b, "kojin_bango");
-              json_builder_add_string_value (b, number);
-              explicit_bzero (number, strlen (number));
+              mado_api_fail (
+                  call, error, 422, "certificate.item-missing",
+                  "記載を希望された項目が登録されていない方がいます。窓口でお申し込みください。");
+              return NULL;
             }
+          json_builder_set_member_name (b, "kojin_bango");
+          json_builder_add_string_value (b, number);
+          explicit_bzero (number, strlen (number));
         }
       json_builder_end_object (b);
     }

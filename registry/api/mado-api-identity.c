@@ -10,6 +10,7 @@
  *   POST /v1/card-links                clerk, idempotent   {atena_number, certificate}
  *   GET  /v1/persons/{atena}           clerk
  *   GET  /v1/persons/{atena}/kojin-bango?purpose=…   clerk (access log)
+ *   GET  /v1/persons/{atena}/seal-registration       clerk (mado-api-seals.c)
  */
 #define G_LOG_DOMAIN "mado-registry"
 
@@ -339,6 +340,8 @@ mado_api_route_identity (MadoApiCall *call)
         return get_person (call, s[1]);
       if (strcmp (s[2], "kojin-bango") == 0)
         return get_kojin_bango (call, s[1]);
+      if (strcmp (s[2], "seal-registration") == 0)
+        return mado_api_get_seal_registration (call, s[1]);
     }
   return NULL;
 }

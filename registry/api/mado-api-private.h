@@ -92,7 +92,10 @@ MadoHttpResponse *mado_api_route_identity (MadoApiCall *call);
 MadoHttpResponse *mado_api_route_certificates (MadoApiCall *call);
 MadoHttpResponse *mado_api_route_drafts (MadoApiCall *call);
 MadoHttpResponse *mado_api_route_tickets (MadoApiCall *call);
+MadoHttpResponse *mado_api_route_seals (MadoApiCall *call);
 MadoHttpResponse *mado_api_route_public (MadoApiCall *call);
+/* GET /v1/persons/{atena}/seal-registration (mado-api-seals.c). */
+MadoHttpResponse *mado_api_get_seal_registration (MadoApiCall *call, const char *atena);
 /* GET /v1/public/issuances/{n} (mado-api-certificates.c). */
 MadoHttpResponse *mado_api_public_issuance (MadoApiCall *call, const char *number);
 

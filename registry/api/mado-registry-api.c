@@ -530,10 +530,8 @@ serve (MadoRegistryApi *api, const MadoHttpRequest *request, const MadoHttpPeer 
                && (response = load_session (&call)) == NULL)
         {
           MadoHttpResponse *(*routes[]) (MadoApiCall *) = {
-            mado_api_route_identity,
-            mado_api_route_certificates,
-            mado_api_route_drafts,
-            mado_api_route_tickets,
+            mado_api_route_identity, mado_api_route_certificates, mado_api_route_drafts,
+            mado_api_route_tickets,  mado_api_route_seals,
           };
           for (guint i = 0; response == NULL && i < G_N_ELEMENTS (routes); i++)
             response = routes[i](&call);

@@ -58,9 +58,10 @@ mado_registry_admin_seed (int argc, char **argv)
   MadoSeedReport report = { 0 };
   if (!mado_registry_seed (store, &options, &report, &error))
     return mado_registry_admin_fail (error);
-  printf ("persons %u households %u foreign %u blocks %u card_links %u seconds %.1f\n",
+  printf ("persons %u households %u foreign %u blocks %u card_links %u seal_registrations %u "
+          "seconds %.1f\n",
           report.persons, report.households, report.foreign, report.blocks, report.card_links,
-          report.seconds);
+          report.seal_registrations, report.seconds);
   return 0;
 }
 

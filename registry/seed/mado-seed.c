@@ -9,6 +9,7 @@
 
 #include "mado-card-link.h"
 #include "mado-model-text.h"
+#include "mado-seed-seals.h"
 #include "mado-seed-tables.h"
 
 /* Numbering (docs/seed.md): person i gets 宛名番号 (100000001 + i) with its check digit,
@@ -36,6 +37,8 @@ enum
   SALT_BLOCK,
   SALT_BLOCK_TARGET,
   SALT_RESIDENCE_CARD,
+  SALT_SEAL,
+  SALT_SEAL_DAY,
 };
 
 /* ---- the pure part: hashes of (seed, index) ------------------------------------------------ */
@@ -73,6 +76,7 @@ mado_seed_options_init (MadoSeedOptions *options)
   options->card_link_share = 0.5;
   options->support_share = 0.003;
   options->suppression_share = 0.002;
+  options->seal_share = 0.2;
   options->office_code = "131016";
   options->municipality = "東京都千代田区";
   options->today = "2026-04-01";
@@ -85,6 +89,12 @@ mado_seed_atena_number (guint index)
   char base[16];
   g_snprintf (base, sizeof base, "%09u", SEED_FIRST_ATENA + index);
   return mado_atena_number_complete (base);
+}
+
+char *
+mado_seed_seal_registration_number (guint index)
+{
+  return g_strdup_printf ("IN-%09u", SEED_FIRST_ATENA + index);
 }
 
 static char *
@@ -209,6 +219,7 @@ typedef struct
   guint status_weights;
   guint status_family_weights;
   guint32 surname_cumulative[G_N_ELEMENTS (seed_surnames)];
+  char *seal_images[G_N_ELEMENTS (seed_seals)]; /* the 印影 as base64, made once */
   guint next_person;
   guint next_household;
   MadoSeedReport report;
@@ -888,13 +899,66 @@ add_block (Seeder *s, MadoRegistryStore *store, guint index, const char *atena_n
   return mado_registry_store_put_block (store, block, error);
 }
 
+static guint32
+julian_add_years (guint32 julian, guint years)
+{
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, julian);
+  g_date_add_years (&date, years);
+  return g_date_get_julian (&date);
+}
+
+/* The 印影 of a surname: the image of its first character, or 「印」 (the last) when none. */
+static guint
+seal_for_surname (const char *surname)
+{
+  gsize length = (gsize)(g_utf8_next_char (surname) - surname);
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (seed_seals); i++)
+    if (strlen (seed_seals[i].character) == length
+        && memcmp (seed_seals[i].character, surname, length) == 0)
+      return i;
+  return G_N_ELEMENTS (seed_seals) - 1;
+}
+
+/* 印鑑登録: a share of the adult Japanese residents have a registered seal, from a day since
+ * they were 15 and lived here, its 印影 the image of their surname's first character. Drawn from
+ * the pure hash, not the household's random stream, so the persons stay what they were. */
+static gboolean
+add_seal (Seeder *s, MadoRegistryStore *store, guint index, const MemberPlan *plan,
+          const MemberFacts *facts, guint32 since, const char *atena_number, GError **error)
+{
+  g_autoptr (MadoSealRegistration) reg = NULL;
+  guint32 first;
+  guint64 days;
+
+  if (plan->age < 18
+      || hash_unit (person_hash (s->options.seed, index, SALT_SEAL)) >= s->options.seal_share)
+    return TRUE;
+  first = MIN (MAX (since, julian_add_years (facts->birth, 15)), s->today);
+  days = (guint64)(s->today - first) + 1;
+  reg = mado_seal_registration_new ();
+  reg->registration_number = mado_seed_seal_registration_number (index);
+  reg->atena_number = g_strdup (atena_number);
+  reg->status = MADO_SEAL_STATUS_REGISTERED;
+  date_from_julian (&reg->registered_on,
+                    first + (guint32)(person_hash (s->options.seed, index, SALT_SEAL_DAY) % days));
+  reg->card_number = g_strdup_printf ("IC-%09u", SEED_FIRST_ATENA + index);
+  reg->seal_image_png = g_strdup (s->seal_images[seal_for_surname (facts->surname->written)]);
+  if (!mado_registry_store_put_seal_registration (store, reg, error))
+    return FALSE;
+  s->report.seal_registrations++;
+  return TRUE;
+}
+
 static gboolean
 seed_household (Seeder *s, MadoRegistryStore *store, GError **error)
 {
   MemberPlan plan[SEED_MAX_MEMBERS];
   MemberFacts facts[SEED_MAX_MEMBERS] = { 0 };
   MadoPerson *members[SEED_MAX_MEMBERS] = { NULL };
-  guint planned = plan_size (s); /* not inside MIN (): it draws */
+  guint32 since_days[SEED_MAX_MEMBERS] = { 0 }; /* 住民となった年月日, Julian */
+  guint planned = plan_size (s);                /* not inside MIN (): it draws */
   guint size = MIN (planned, s->options.count - s->next_person);
   gboolean foreign = chance (s, s->options.foreign_share);
   g_autofree char *number = household_number (s->next_household);
@@ -1022,6 +1086,7 @@ seed_household (Seeder *s, MadoRegistryStore *store, GError **error)
           p->foreign = f;
         }
       date_from_julian (&p->resident_since, since);
+      since_days[i] = since;
       latest = since;
       if (moved_within > since)
         {
@@ -1078,6 +1143,8 @@ seed_household (Seeder *s, MadoRegistryStore *store, GError **error)
         }
       if (!add_block (s, store, index, atena, number, error))
         return FALSE;
+      if (!foreign && !add_seal (s, store, index, &plan[i], &facts[i], since_days[i], atena, error))
+        return FALSE;
     }
   if (foreign)
     s->report.foreign += n;
@@ -1114,8 +1181,8 @@ invalid_option (GError **error, const char *message)
 static gboolean
 check_options (const MadoSeedOptions *o, GError **error)
 {
-  const double shares[]
-      = { o->foreign_share, o->card_link_share, o->support_share, o->suppression_share };
+  const double shares[] = { o->foreign_share, o->card_link_share, o->support_share,
+                            o->suppression_share, o->seal_share };
 
   if (o->count < 1 || o->count > SEED_MAX_COUNT)
     return invalid_option (error, "count is not 1–50000000");
@@ -1186,6 +1253,8 @@ mado_registry_seed (MadoRegistryStore *store, const MadoSeedOptions *options,
   s.address_prefix[5] = '\0';
   for (guint i = 0; i < G_N_ELEMENTS (seed_surnames); i++)
     s.surname_cumulative[i] = (i > 0 ? s.surname_cumulative[i - 1] : 0) + 1000000u / (i + 10);
+  for (guint i = 0; i < G_N_ELEMENTS (seed_seals); i++)
+    s.seal_images[i] = g_base64_encode (seed_seals[i].png, seed_seals[i].length);
   for (guint i = 0; i < G_N_ELEMENTS (seed_towns); i++)
     s.town_weights += seed_towns[i].weight;
   for (guint i = 0; i < G_N_ELEMENTS (seed_nationalities); i++)
@@ -1204,6 +1273,8 @@ mado_registry_seed (MadoRegistryStore *store, const MadoSeedOptions *options,
         options->progress (s.next_person, options->count, options->progress_data);
     }
   g_rand_free (s.rand);
+  for (guint i = 0; i < G_N_ELEMENTS (seed_seals); i++)
+    g_free (s.seal_images[i]);
   mado_date_clear (&today);
   if (!ok)
     return FALSE;

@@ -25,7 +25,7 @@ typedef struct
   double card_link_share;   /* persons with a card link; default 0.5 */
   double support_share;     /* persons under a 支援措置; default 0.003 */
   double suppression_share; /* persons under a 抑止 (some on their household); default 0.002 */
-  double seal_share; /* adult (18+) Japanese residents with a registered seal; default 0.2 */
+  double seal_share;        /* adult (18+) Japanese residents with a registered seal; default 0.2 */
   const char *office_code; /* 地方公共団体コード, 6 digits; default "131016" (千代田区) */
   const char *municipality; /* 都道府県・市区町村 of the addresses; default "東京都千代田区" */
   const char *today; /* the reference day (YYYY-MM-DD): ages, 処理日, periods; default 2026-04-01 */

@@ -227,6 +227,8 @@ struct _MadoPgStore
   gboolean failed;       /* a nested step failed: the outer transaction rolls back */
   gboolean reconnecting; /* configuring a new connection: no retry inside the retry */
   guint schema_version;
+  GHashTable *prepared; /* SQL text → the name it is prepared under on this connection */
+  guint prepared_next;  /* the next name's number */
 };
 
 static void mado_pg_store_iface_init (MadoRegistryStoreInterface *iface);
@@ -242,6 +244,7 @@ mado_pg_store_finalize (GObject *object)
 
   if (self->conn != NULL)
     PQfinish (self->conn);
+  g_hash_table_unref (self->prepared);
   g_rec_mutex_clear (&self->lock);
   G_OBJECT_CLASS (mado_pg_store_parent_class)->finalize (object);
 }
@@ -256,6 +259,7 @@ static void
 mado_pg_store_init (MadoPgStore *self)
 {
   g_rec_mutex_init (&self->lock);
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -366,6 +370,7 @@ reconnect (MadoPgStore *self, GError **error)
 {
   gboolean ok;
 
+  g_hash_table_remove_all (self->prepared); /* a new session has no prepared statements */
   PQreset (self->conn);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
@@ -383,12 +388,32 @@ reconnect (MadoPgStore *self, GError **error)
   return ok;
 }
 
+#define PREPARED_MAX 256 /* SQL texts are the file's own; a bound all the same */
+
+/* Every statement is prepared once per connection (a named statement: the server parses and
+ * plans it once) and then executed by name; reconnect() forgets the names with the old session.
+ * A failed PQprepare() is returned as the statement's result. */
 static PGresult *
 exec_params (MadoPgStore *self, const char *sql, const Params *params)
 {
-  return PQexecParams (self->conn, sql, params ? params->n : 0, NULL,
-                       params ? params->values : NULL, params ? params->lengths : NULL,
-                       params ? params->formats : NULL, 0);
+  const char *name = g_hash_table_lookup (self->prepared, sql);
+  int n = params ? params->n : 0;
+
+  if (name == NULL && g_hash_table_size (self->prepared) < PREPARED_MAX)
+    {
+      g_autofree char *new_name = g_strdup_printf ("mado_%u", self->prepared_next++);
+      PGresult *result = PQprepare (self->conn, new_name, sql, 0, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        return result;
+      PQclear (result);
+      name = new_name;
+      g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+    }
+  if (name == NULL)
+    return PQexecParams (self->conn, sql, n, NULL, params ? params->values : NULL,
+                         params ? params->lengths : NULL, params ? params->formats : NULL, 0);
+  return PQexecPrepared (self->conn, name, n, params ? params->values : NULL,
+                         params ? params->lengths : NULL, params ? params->formats : NULL, 0);
 }
 
 static gboolean
@@ -711,15 +736,11 @@ record_change_locked (MadoPgStore *self, const MadoHistoryEntry *entry, GError *
     return mado_store_invalid ("history_number: the history is full", error), 0;
   next = (guint)current + 1;
 
-  /* Through the JSON form: the store's number in, then the model's strict check. */
-  node = mado_history_entry_to_json (entry);
-  object = json_node_get_object (node);
-  json_object_set_int_member (object, "history_number", next);
-  checked = mado_history_entry_new_from_json (node, error);
+  /* Through the JSON form once: the store's number in, the model's strict check, the texts. */
+  checked = mado_store_entry_check (entry, next, &node, &entry_json, &person_json, error);
   if (checked == NULL)
     return 0;
-  entry_json = mado_history_entry_to_data (checked, NULL);
-  person_json = mado_person_to_data (checked->person, NULL);
+  object = json_node_get_object (node);
   person = json_object_get_object_member (object, "person");
 
   p = (Params){ 0 };
@@ -1114,45 +1135,54 @@ static gboolean
 link_card_locked (MadoPgStore *self, GBytes *key_identifier, GBytes *magnitude,
                   const char *atena_number, gint64 at, GError **error)
 {
-  g_autofree char *person = person_json_locked (self, atena_number, TRUE, error);
-  g_autofree char *hash = NULL;
   g_autoptr (PGresult) result = NULL;
+  g_autofree char *hash = NULL;
+  gboolean linked;
   Params p = { 0 };
 
-  if (person == NULL)
-    return FALSE;
+  /* The person (FOR SHARE) and the certificate's link (FOR UPDATE), in one round trip. */
   p_bytes (&p, key_identifier);
   p_bytes (&p, magnitude);
+  p_text (&p, atena_number);
   result = query (self,
-                  "SELECT atena_number FROM card_links WHERE key_identifier = $1 AND serial = $2 "
-                  "FOR UPDATE",
+                  "SELECT (SELECT 1 FROM persons WHERE atena_number = $3 FOR SHARE), "
+                  "(SELECT atena_number FROM card_links WHERE key_identifier = $1 AND serial = $2 "
+                  "FOR UPDATE)",
                   &p, "reading the card link", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) > 0 && g_strcmp0 (value (result, 0, 0), atena_number) != 0)
+  if (PQntuples (result) != 1 || PQgetisnull (result, 0, 0))
+    return mado_store_not_found ("person", error);
+  linked = !PQgetisnull (result, 0, 1);
+  if (linked && g_strcmp0 (value (result, 0, 1), atena_number) != 0)
     {
       g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT,
                    "the certificate is already linked to another person");
       return FALSE;
     }
 
-  /* A renewed certificate replaces the person's old link. */
-  p = (Params){ 0 };
-  p_text (&p, atena_number);
-  if (!exec (self, "DELETE FROM card_links WHERE atena_number = $1", &p, "replacing the card link",
-             error))
-    return FALSE;
-
-  hash = mado_card_link_hash_parts (key_identifier, magnitude);
   p = (Params){ 0 };
   p_bytes (&p, key_identifier);
   p_bytes (&p, magnitude);
+  if (linked)
+    {
+      /* The same certificate again: only the time changes. */
+      p_int (&p, at);
+      return exec (self,
+                   "UPDATE card_links SET linked_at = $3 WHERE key_identifier = $1 AND serial = $2",
+                   &p, "writing the card link", error);
+    }
+
+  /* A new link; a renewed certificate replaces the person's old link (its row). */
+  hash = mado_card_link_hash_parts (key_identifier, magnitude);
   p_text (&p, hash);
   p_text (&p, atena_number);
   p_int (&p, at);
   return exec (self,
                "INSERT INTO card_links (key_identifier, serial, link_hash, atena_number, "
-               "linked_at) VALUES ($1, $2, $3, $4, $5)",
+               "linked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (atena_number) DO UPDATE SET "
+               "key_identifier = EXCLUDED.key_identifier, serial = EXCLUDED.serial, "
+               "link_hash = EXCLUDED.link_hash, linked_at = EXCLUDED.linked_at",
                &p, "writing the card link", error);
 }
 

@@ -223,7 +223,13 @@ struct _MadoSqliteStore
   guint depth;     /* nesting of write transactions */
   gboolean failed; /* a nested step failed: the outer transaction rolls back */
   guint schema_version;
+  GHashTable *stmts_by_sql;  /* the statement cache: SQL text → CachedStmt (owned) */
+  GHashTable *stmts_by_ptr;  /* the address of an SQL text seen → its CachedStmt (a hint) */
+  GHashTable *stmts_by_stmt; /* sqlite3_stmt * → the same CachedStmt */
 };
+
+static void stmt_cache_clear (MadoSqliteStore *self);
+static void store_forget (MadoSqliteStore *self);
 
 static void mado_sqlite_store_iface_init (MadoRegistryStoreInterface *iface);
 
@@ -232,12 +238,30 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MadoSqliteStore, mado_sqlite_store, G_TYPE_OBJECT
                                                       mado_sqlite_store_iface_init))
 
 static void
+mado_sqlite_store_dispose (GObject *object)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (object);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt_cache_clear (self);
+  g_rec_mutex_unlock (&self->lock);
+  G_OBJECT_CLASS (mado_sqlite_store_parent_class)->dispose (object);
+}
+
+static void
 mado_sqlite_store_finalize (GObject *object)
 {
   MadoSqliteStore *self = MADO_SQLITE_STORE (object);
 
+  stmt_cache_clear (self);
   if (self->db != NULL)
-    sqlite3_close_v2 (self->db);
+    {
+      store_forget (self);
+      sqlite3_close_v2 (self->db);
+    }
+  g_hash_table_unref (self->stmts_by_stmt);
+  g_hash_table_unref (self->stmts_by_ptr);
+  g_hash_table_unref (self->stmts_by_sql);
   g_rec_mutex_clear (&self->lock);
   G_OBJECT_CLASS (mado_sqlite_store_parent_class)->finalize (object);
 }
@@ -245,6 +269,7 @@ mado_sqlite_store_finalize (GObject *object)
 static void
 mado_sqlite_store_class_init (MadoSqliteStoreClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = mado_sqlite_store_dispose;
   G_OBJECT_CLASS (klass)->finalize = mado_sqlite_store_finalize;
 }
 
@@ -252,6 +277,9 @@ static void
 mado_sqlite_store_init (MadoSqliteStore *self)
 {
   g_rec_mutex_init (&self->lock);
+  self->stmts_by_sql = g_hash_table_new (g_str_hash, g_str_equal);
+  self->stmts_by_ptr = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->stmts_by_stmt = g_hash_table_new (g_direct_hash, g_direct_equal);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -278,19 +306,6 @@ exec (MadoSqliteStore *self, const char *sql, GError **error)
   if (rc != SQLITE_OK)
     return db_error (self, rc, sql, error);
   return TRUE;
-}
-
-static sqlite3_stmt *
-prepare (MadoSqliteStore *self, const char *sql, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      db_error (self, rc, "prepare", error);
-      return NULL;
-    }
-  return stmt;
 }
 
 static void
@@ -344,6 +359,155 @@ unlock (MadoSqliteStore *self)
 {
   g_rec_mutex_unlock (&self->lock);
 }
+
+/* ---- the statement cache ----------------------------------------------------------------
+ * Parsing SQL costs more than running most of the store's statements, so each connection keeps
+ * one prepared statement per SQL text: prepare() hands it out, stmt_release() resets it, clears
+ * its bindings and takes it back. A statement still out when the same SQL is prepared again (a
+ * nested call while a SELECT is being stepped, or another thread's release still to come) is
+ * never handed out twice: that caller gets a fresh statement, finalized when released. The
+ * cache is emptied when the store is disposed and before a backup. */
+
+#define STMT_CACHE_MAX 256 /* SQL texts are the file's own; a bound all the same */
+
+typedef struct
+{
+  char *sql;
+  sqlite3_stmt *stmt;
+  gboolean in_use;
+} CachedStmt;
+
+/* sqlite3 * → its MadoSqliteStore: stmt_release() is a g_autoptr cleanup and gets only the
+ * statement. */
+G_LOCK_DEFINE_STATIC (open_stores);
+static GHashTable *open_stores;
+
+static void
+store_register (MadoSqliteStore *self)
+{
+  G_LOCK (open_stores);
+  if (open_stores == NULL)
+    open_stores = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_hash_table_insert (open_stores, self->db, self);
+  G_UNLOCK (open_stores);
+}
+
+static void
+store_forget (MadoSqliteStore *self)
+{
+  G_LOCK (open_stores);
+  if (open_stores != NULL)
+    g_hash_table_remove (open_stores, self->db);
+  G_UNLOCK (open_stores);
+}
+
+/* Remembers where @sql lives (texts at new addresses every time would only refill the hints). */
+static void
+stmt_cache_hint (MadoSqliteStore *self, const char *sql, CachedStmt *cached)
+{
+  if (g_hash_table_size (self->stmts_by_ptr) >= 4 * STMT_CACHE_MAX)
+    g_hash_table_remove_all (self->stmts_by_ptr);
+  g_hash_table_insert (self->stmts_by_ptr, (gpointer)sql, cached);
+}
+
+/* Finalizes every cached statement; one still in use is forgotten, so that its release
+ * finalizes it. */
+static void
+stmt_cache_clear (MadoSqliteStore *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->stmts_by_sql);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CachedStmt *cached = value;
+      if (!cached->in_use)
+        sqlite3_finalize (cached->stmt);
+      g_free (cached->sql);
+      g_free (cached);
+    }
+  g_hash_table_remove_all (self->stmts_by_sql);
+  g_hash_table_remove_all (self->stmts_by_ptr);
+  g_hash_table_remove_all (self->stmts_by_stmt);
+}
+
+static sqlite3_stmt *
+prepare (MadoSqliteStore *self, const char *sql, GError **error)
+{
+  CachedStmt *cached;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  lock (self);
+  /* The texts are string literals, mostly: their address finds the statement without hashing
+   * the text, and the comparison makes it safe for any other. */
+  cached = g_hash_table_lookup (self->stmts_by_ptr, sql);
+  if (cached == NULL || strcmp (cached->sql, sql) != 0)
+    {
+      cached = g_hash_table_lookup (self->stmts_by_sql, sql);
+      if (cached != NULL)
+        stmt_cache_hint (self, sql, cached);
+    }
+  if (cached != NULL && !cached->in_use)
+    {
+      cached->in_use = TRUE;
+      unlock (self);
+      return cached->stmt;
+    }
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, cached == NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
+                           NULL);
+  if (rc != SQLITE_OK)
+    {
+      db_error (self, rc, "prepare", error);
+      unlock (self);
+      return NULL;
+    }
+  if (cached == NULL && g_hash_table_size (self->stmts_by_sql) < STMT_CACHE_MAX)
+    {
+      cached = g_new0 (CachedStmt, 1);
+      cached->sql = g_strdup (sql);
+      cached->stmt = stmt;
+      cached->in_use = TRUE;
+      g_hash_table_insert (self->stmts_by_sql, cached->sql, cached);
+      stmt_cache_hint (self, sql, cached);
+      g_hash_table_insert (self->stmts_by_stmt, stmt, cached);
+    }
+  unlock (self);
+  return stmt;
+}
+
+static void
+stmt_release (sqlite3_stmt *stmt)
+{
+  MadoSqliteStore *self = NULL;
+  CachedStmt *cached = NULL;
+
+  if (stmt == NULL)
+    return;
+  G_LOCK (open_stores);
+  if (open_stores != NULL)
+    self = g_hash_table_lookup (open_stores, sqlite3_db_handle (stmt));
+  G_UNLOCK (open_stores);
+  if (self != NULL)
+    {
+      lock (self);
+      cached = g_hash_table_lookup (self->stmts_by_stmt, stmt);
+      if (cached != NULL)
+        {
+          sqlite3_reset (stmt); /* ends its read, if it was a SELECT not stepped to the end */
+          sqlite3_clear_bindings (stmt); /* bound text is the caller's (SQLITE_STATIC) */
+          cached->in_use = FALSE;
+        }
+      unlock (self);
+    }
+  if (cached == NULL)
+    sqlite3_finalize (stmt);
+}
+
+/* Finalizing a statement prepare() handed out would leave the cache a dangling pointer: from here
+ * on, statements go back with stmt_release() only. */
+#pragma GCC poison sqlite3_finalize
 
 /* Write transactions: tx_begin() locks and, outermost, begins; tx_end() commits (or rolls back
  * when @ok is FALSE or a nested step failed) and unlocks. @error is set by tx_end() only when
@@ -408,7 +572,7 @@ migrate_locked (MadoSqliteStore *self, GError **error)
     return FALSE;
   if (row > 0 && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     version = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   if (version > (gint64)MADO_SQLITE_SCHEMA_VERSION || version < 0)
     {
@@ -477,6 +641,8 @@ mado_sqlite_store_new (const char *path, GError **error)
 
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (self->db != NULL)
+    store_register (self);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_OPEN,
@@ -550,20 +716,16 @@ record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GErr
     return 0;
   if (row > 0)
     current = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   if (current >= G_MAXINT32)
     return mado_store_invalid ("history_number: the history is full", error), 0;
   next = (guint)current + 1;
 
-  /* Through the JSON form: the store's number in, then the model's strict check. */
-  node = mado_history_entry_to_json (entry);
-  object = json_node_get_object (node);
-  json_object_set_int_member (object, "history_number", next);
-  checked = mado_history_entry_new_from_json (node, error);
+  /* Through the JSON form once: the store's number in, the model's strict check, the texts. */
+  checked = mado_store_entry_check (entry, next, &node, &entry_json, &person_json, error);
   if (checked == NULL)
     return 0;
-  entry_json = mado_history_entry_to_data (checked, NULL);
-  person_json = mado_person_to_data (checked->person, NULL);
+  object = json_node_get_object (node);
   person = json_object_get_object_member (object, "person");
 
   stmt = prepare (self,
@@ -585,7 +747,7 @@ record_change_locked (MadoSqliteStore *self, const MadoHistoryEntry *entry, GErr
   bind_text (stmt, 7, person_json);
   if (!step_done (self, stmt, "writing the person", error))
     return 0;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self,
                   "INSERT INTO person_history (atena_number, history_number, reason, moved_on, "
@@ -750,7 +912,7 @@ sqlite_list_history (MadoRegistryStore *store, const char *atena_number, GError 
       g_clear_pointer (&entry->person->kojin_bango, g_free);
       g_ptr_array_add (entries, entry);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&entries) : NULL;
 }
@@ -839,7 +1001,7 @@ sqlite_list_access (MadoRegistryStore *store, const char *atena_number, GError *
       record->atena_number = g_strdup (column_text (stmt, 4));
       g_ptr_array_add (records, record);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&records) : NULL;
 }
@@ -881,7 +1043,7 @@ sqlite_put_household (MadoRegistryStore *store, const MadoHousehold *household, 
       bind_text (stmt, 2, address_json);
       ok = step_done (self, stmt, "writing the household", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -905,7 +1067,7 @@ get_household_locked (MadoSqliteStore *self, const char *household_number, GErro
   household->address = mado_address_new_from_data (column_text (stmt, 0), -1, error);
   if (household->address == NULL)
     return NULL;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   /* Arrays of model objects are freed by the model, element by element. */
   household->members = g_ptr_array_new ();
@@ -971,7 +1133,7 @@ sqlite_put_block (MadoRegistryStore *store, const MadoIssuanceBlock *block, GErr
       bind_text (stmt, 4, json);
       ok = step_done (self, stmt, "writing the block", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -1011,7 +1173,7 @@ sqlite_list_blocks (MadoRegistryStore *store, const char *atena_number,
         }
       g_ptr_array_add (blocks, block);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&blocks) : NULL;
 }
@@ -1030,43 +1192,55 @@ static gboolean
 link_card_locked (MadoSqliteStore *self, GBytes *key_identifier, GBytes *magnitude,
                   const char *atena_number, gint64 at, GError **error)
 {
-  g_autofree char *person = person_json_locked (self, atena_number, error);
   g_autofree char *hash = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int row;
+  gboolean linked;
 
-  if (person == NULL)
-    return FALSE;
-  stmt = prepare (
-      self, "SELECT atena_number FROM card_links WHERE key_identifier = ?1 AND serial = ?2", error);
+  /* Whether the person exists and whom the certificate is linked to, in one statement. */
+  stmt = prepare (self,
+                  "SELECT EXISTS (SELECT 1 FROM persons WHERE atena_number = ?3), "
+                  "(SELECT atena_number FROM card_links WHERE key_identifier = ?1 AND serial = ?2)",
+                  error);
   if (stmt == NULL)
     return FALSE;
   bind_bytes (stmt, 1, key_identifier);
   bind_bytes (stmt, 2, magnitude);
-  row = step_row (self, stmt, "reading the card link", error);
-  if (row < 0)
-    return FALSE;
-  if (row > 0 && g_strcmp0 (column_text (stmt, 0), atena_number) != 0)
+  bind_text (stmt, 3, atena_number);
+  if (step_row (self, stmt, "reading the card link", error) <= 0)
+    return error == NULL || *error != NULL ? FALSE : mado_store_invalid ("no row", error);
+  if (sqlite3_column_int (stmt, 0) == 0)
+    return mado_store_not_found ("person", error);
+  linked = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
+  if (linked && g_strcmp0 (column_text (stmt, 1), atena_number) != 0)
     {
       g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT,
                    "the certificate is already linked to another person");
       return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
-  /* A renewed certificate replaces the person's old link. */
-  stmt = prepare (self, "DELETE FROM card_links WHERE atena_number = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, atena_number);
-  if (!step_done (self, stmt, "replacing the card link", error))
-    return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (linked)
+    {
+      /* The same certificate again: only the time changes. */
+      stmt = prepare (self,
+                      "UPDATE card_links SET linked_at = ?3 WHERE key_identifier = ?1 AND "
+                      "serial = ?2",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_bytes (stmt, 1, key_identifier);
+      bind_bytes (stmt, 2, magnitude);
+      sqlite3_bind_int64 (stmt, 3, at);
+      return step_done (self, stmt, "writing the card link", error);
+    }
 
+  /* A new link; a renewed certificate replaces the person's old link (its row). */
   hash = mado_card_link_hash_parts (key_identifier, magnitude);
   stmt = prepare (self,
                   "INSERT INTO card_links (key_identifier, serial, link_hash, atena_number, "
-                  "linked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                  "linked_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (atena_number) DO UPDATE "
+                  "SET key_identifier = excluded.key_identifier, serial = excluded.serial, "
+                  "link_hash = excluded.link_hash, linked_at = excluded.linked_at",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1118,7 +1292,7 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
       else if (row == 0)
         mado_store_not_found ("card link", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return atena_number;
 }
@@ -1152,7 +1326,7 @@ sqlite_set_ticket_range (MadoRegistryStore *store, const char *category, guint f
       sqlite3_bind_int64 (stmt, 3, last);
       ok = step_done (self, stmt, "writing the ticket range", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -1205,7 +1379,7 @@ issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char 
       first = sqlite3_column_int64 (stmt, 0);
       last = sqlite3_column_int64 (stmt, 1);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self,
                   "INSERT INTO ticket_counters (day, category, last_number) VALUES (?1, ?2, ?3) "
@@ -1222,7 +1396,7 @@ issue_ticket_locked (MadoSqliteStore *self, MadoQueueTicket *ticket, const char 
   number = sqlite3_column_int64 (stmt, 0);
   if (!step_done (self, stmt, "numbering the ticket", error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   if (number > last)
     {
       g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,
@@ -1276,7 +1450,7 @@ sqlite_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **err
       else if (row == 0)
         mado_store_not_found ("ticket", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   if (json == NULL)
     return NULL;
@@ -1310,7 +1484,7 @@ update_ticket_locked (MadoSqliteStore *self, const MadoQueueTicket *ticket, cons
                    "a ticket's day, category and number never change");
       return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   stmt = prepare (self,
                   "UPDATE tickets SET status = ?2, ticket_json = ?3, issued_unix = ?4 "
                   "WHERE ticket_id = ?1",
@@ -1499,7 +1673,7 @@ sqlite_list_issuances (MadoRegistryStore *store, const char *day, GError **error
       else
         g_ptr_array_add (issuances, issuance);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&issuances) : NULL;
 }
@@ -1577,7 +1751,7 @@ sqlite_put_idempotent (MadoRegistryStore *store, const char *scope, const char *
       else if (rc != SQLITE_DONE)
         ok = db_error (self, rc, "writing the idempotency record", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -1611,7 +1785,7 @@ sqlite_get_idempotent (MadoRegistryStore *store, const char *scope, const char *
           *record = r;
         }
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return row >= 0;
 }
@@ -1634,7 +1808,7 @@ sqlite_purge_idempotent (MadoRegistryStore *store, gint64 before, guint64 *purge
     }
   if (ok && purged != NULL)
     *purged = (guint64)sqlite3_changes64 (self->db);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -1658,7 +1832,7 @@ enrol_terminal_locked (MadoSqliteStore *self, const char *terminal_id, const cha
   sqlite3_bind_int64 (stmt, 3, at);
   if (!step_done (self, stmt, "writing the terminal", error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self, "SELECT kind, revoked_at FROM terminals WHERE terminal_id = ?1", error);
   if (stmt == NULL)
@@ -1671,7 +1845,7 @@ enrol_terminal_locked (MadoSqliteStore *self, const char *terminal_id, const cha
     return mado_store_conflict ("the terminal is revoked: revocation is final for its id", error);
   if (g_strcmp0 (column_text (stmt, 0), kind) != 0)
     return mado_store_conflict ("the terminal is enrolled as another kind", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self,
                   "INSERT INTO terminal_certificates (serial_hex, terminal_id, not_after, "
@@ -1753,7 +1927,7 @@ sqlite_find_terminal_by_serial (MadoRegistryStore *store, const char *serial_hex
       else if (row == 0)
         mado_store_not_found ("terminal certificate", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return record;
 }
@@ -1775,7 +1949,7 @@ revoke_terminal_locked (MadoSqliteStore *self, const char *terminal_id, gint64 a
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&stmt, stmt_release);
       stmt = prepare (self, "SELECT 1 FROM terminals WHERE terminal_id = ?1", error);
       if (stmt == NULL)
         return FALSE;
@@ -1784,7 +1958,7 @@ revoke_terminal_locked (MadoSqliteStore *self, const char *terminal_id, gint64 a
       if (row <= 0)
         return row < 0 ? FALSE : mado_store_not_found ("terminal", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   stmt = prepare (self,
                   "UPDATE terminal_certificates SET revoked_at = ?2 "
                   "WHERE terminal_id = ?1 AND revoked_at = 0",
@@ -1838,7 +2012,7 @@ sqlite_list_terminals (MadoRegistryStore *store, GError **error)
       else
         g_ptr_array_add (records, terminal_from_row (stmt));
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&records) : NULL;
 }
@@ -1874,7 +2048,7 @@ sqlite_put_operator (MadoRegistryStore *store, const MadoOperatorRecord *op, GEr
       sqlite3_bind_int64 (stmt, 6, op->created_at);
       ok = step_done (self, stmt, "writing the operator", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -1913,7 +2087,7 @@ sqlite_get_operator (MadoRegistryStore *store, const char *login, GError **error
       else if (row == 0)
         mado_store_not_found ("operator", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return g_steal_pointer (&op);
 }
@@ -1932,7 +2106,7 @@ put_session_locked (MadoSqliteStore *self, const MadoSessionRecord *s, const cha
   sqlite3_bind_int64 (stmt, 1, s->created_at);
   if (!step_done (self, stmt, "purging expired sessions", error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self,
                   "INSERT INTO sessions (token_hash, kind, subject, terminal_id, card_link, "
@@ -2005,7 +2179,7 @@ sqlite_get_session (MadoRegistryStore *store, const char *token_hash, gint64 now
       else if (row == 0)
         mado_store_not_found ("session", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return session;
 }
@@ -2029,7 +2203,7 @@ sqlite_delete_session (MadoRegistryStore *store, const char *token_hash, GError 
       bind_text (stmt, 1, hash);
       ok = step_done (self, stmt, "deleting the session", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -2060,7 +2234,7 @@ sqlite_put_nonce (MadoRegistryStore *store, const guint8 *nonce, gint64 expires_
     }
   if (ok && sqlite3_changes (self->db) != 1)
     ok = mado_store_conflict ("the nonce is already stored", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -2077,7 +2251,7 @@ take_nonce_locked (MadoSqliteStore *self, const guint8 *nonce, gint64 now, MadoN
   sqlite3_bind_int64 (stmt, 1, now - NONCE_TOMBSTONE_SECONDS);
   if (!step_done (self, stmt, "purging nonces", error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   /* The one statement that consumes: whoever changes the row got it FRESH. */
   stmt = prepare (
@@ -2093,7 +2267,7 @@ take_nonce_locked (MadoSqliteStore *self, const guint8 *nonce, gint64 now, MadoN
       *state = MADO_NONCE_FRESH;
       return TRUE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self, "SELECT used FROM nonces WHERE nonce = ?1", error);
   if (stmt == NULL)
@@ -2153,7 +2327,7 @@ sqlite_put_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft, GEr
     }
   if (ok && sqlite3_changes (self->db) != 1)
     ok = mado_store_conflict ("a move draft with that id is already stored", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   return tx_end (self, ok, error);
 }
 
@@ -2176,7 +2350,7 @@ sqlite_get_move_draft (MadoRegistryStore *store, const char *draft_id, GError **
       else if (row == 0)
         mado_store_not_found ("move draft", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   if (json == NULL)
     return NULL;
@@ -2205,7 +2379,7 @@ update_move_draft_locked (MadoSqliteStore *self, const MadoMoveDraft *draft, con
     return FALSE;
   if (sqlite3_changes (self->db) == 1)
     return TRUE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   stmt = prepare (self, "SELECT 1 FROM move_drafts WHERE draft_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -2267,7 +2441,7 @@ sqlite_list_move_drafts (MadoRegistryStore *store, int status, guint limit, GErr
       else
         g_ptr_array_add (drafts, draft);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&drafts) : NULL;
 }
@@ -2294,7 +2468,7 @@ set_digest_locked (MadoSqliteStore *self, const char *issue_number, const char *
     return g_str_equal (stored, digest)
                ? TRUE
                : mado_store_conflict ("the issuance already has another document digest", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   stmt = prepare (
       self, "UPDATE issuances SET digest_hex = ?2, document_json = ?3 WHERE issue_number = ?1",
       error);
@@ -2349,7 +2523,7 @@ sqlite_get_issuance_document (MadoRegistryStore *store, const char *issue_number
       else if (row == 0)
         mado_store_not_found ("issuance", error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok;
 }
@@ -2392,7 +2566,7 @@ sqlite_list_tickets (MadoRegistryStore *store, const char *day, int status, GErr
       else
         g_ptr_array_add (tickets, ticket);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   return ok ? g_steal_pointer (&tickets) : NULL;
 }
@@ -2422,7 +2596,7 @@ call_next_locked (MadoSqliteStore *self, const char *letters, const char *day, c
   ticket = mado_store_ticket_called (column_text (stmt, 0), counter, &json, error);
   if (ticket == NULL)
     return NULL;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   stmt = prepare (
       self, "UPDATE tickets SET status = 'called', ticket_json = ?2 WHERE ticket_id = ?1", error);
   if (stmt == NULL)
@@ -2475,7 +2649,7 @@ reserve_block_locked (MadoSqliteStore *self, const char *category, const char *d
       first = sqlite3_column_int64 (stmt, 0);
       last = sqlite3_column_int64 (stmt, 1);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   /* The counter issue_ticket numbers from: the block is the next @count numbers. */
   stmt = prepare (self,
@@ -2494,7 +2668,7 @@ reserve_block_locked (MadoSqliteStore *self, const char *category, const char *d
   block_last = sqlite3_column_int64 (stmt, 0);
   if (!step_done (self, stmt, "reserving the ticket block", error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   if (block_last > last)
     {
       g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_RANGE_EXHAUSTED,
@@ -2602,7 +2776,7 @@ put_seal_locked (MadoSqliteStore *self, const MadoSealRegistration *reg, const c
   row = step_row (self, stmt, "reading the person", error);
   if (row <= 0)
     return row < 0 ? FALSE : mado_store_not_found ("person", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   stmt = prepare (self,
                   "SELECT atena_number, status FROM seal_registrations "
@@ -2616,7 +2790,7 @@ put_seal_locked (MadoSqliteStore *self, const MadoSealRegistration *reg, const c
       || !mado_store_check_seal_replace (reg, row > 0 ? column_text (stmt, 0) : NULL,
                                          row > 0 ? column_text (stmt, 1) : NULL, error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   if (reg->status == MADO_SEAL_STATUS_REGISTERED)
     {
@@ -2631,7 +2805,7 @@ put_seal_locked (MadoSqliteStore *self, const MadoSealRegistration *reg, const c
       row = step_row (self, stmt, "reading the person's seal", error);
       if (row != 0)
         return row < 0 ? FALSE : mado_store_seal_conflict (error);
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&stmt, stmt_release);
     }
 
   /* Insert, or replace under the same rules in the statement itself (the person unchanged, an
@@ -2695,7 +2869,7 @@ read_seal (MadoSqliteStore *self, const char *sql, const char *param, const char
       else if (row == 0)
         mado_store_not_found (what, error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
   unlock (self);
   if (json == NULL)
     return NULL;
@@ -2732,6 +2906,9 @@ sqlite_backup (MadoRegistryStore *store, const char *path, GError **error)
   sqlite3_backup *backup;
   int rc;
 
+  lock (self);
+  stmt_cache_clear (self); /* idle statements go (the cache refills as needed) */
+  unlock (self);
   g_unlink (partial);
   rc = sqlite3_open_v2 (partial, &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)

@@ -29,6 +29,57 @@ mado_store_person_from_json_text (const char *text, GError **error)
   return person;
 }
 
+static char *
+json_text (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
+MadoHistoryEntry *
+mado_store_entry_check (const MadoHistoryEntry *entry, guint history_number, JsonNode **tree,
+                        char **entry_json, char **person_json, GError **error)
+{
+  g_autoptr (JsonNode) node = mado_history_entry_to_json (entry);
+  JsonObject *object = json_node_get_object (node);
+  g_autoptr (GList) members = NULL;
+  MadoHistoryEntry *checked;
+  JsonNode *person;
+  GList *last;
+
+  *tree = NULL;
+  *entry_json = *person_json = NULL;
+  json_object_set_int_member (object, "history_number", history_number);
+  checked = mado_history_entry_new_from_json (node, error);
+  if (checked == NULL)
+    return NULL;
+  /* The checked entry written out is this tree: to_json() of what the strict read of to_json()'s
+   * output gives is that output again. The person is the entry's last member (the schema's
+   * order), so the entry's text is its other members' and then the person's, made once. */
+  person = json_object_get_member (object, "person");
+  *person_json = json_text (person);
+  members = json_object_get_members (object);
+  last = g_list_last (members);
+  if (last != NULL && last->prev != NULL && g_str_equal (last->data, "person"))
+    {
+      g_autoptr (JsonNode) held = json_node_ref (person);
+      g_autofree char *head = NULL;
+      gsize length;
+
+      json_object_remove_member (object, "person");
+      head = json_text (node); /* {"atena_number":…,"terminal":…} */
+      json_object_set_member (object, "person", g_steal_pointer (&held)); /* last again */
+      length = strlen (head);
+      g_assert (length > 2 && head[length - 1] == '}');
+      *entry_json = g_strdup_printf ("%.*s,\"person\":%s}", (int)(length - 1), head, *person_json);
+    }
+  else
+    *entry_json = json_text (node);
+  *tree = g_steal_pointer (&node);
+  return checked;
+}
+
 gboolean
 mado_store_not_found (const char *what, GError **error)
 {

@@ -14,6 +14,14 @@ G_BEGIN_DECLS
 const char *mado_store_json_text (JsonObject *object, const char *name);
 /* A person from its stored JSON, without the 個人番号 (only read_kojin_bango() gives it). */
 MadoPerson *mado_store_person_from_json_text (const char *text, GError **error);
+/* record_change's check and columns: @entry through its JSON form once — @history_number in,
+ * the model's strict read of that tree (the check; NULL and the model's error when it fails),
+ * then the same tree written out as the entry's text (*@entry_json) and its person's
+ * (*@person_json), byte for byte what the model's to_data() writes for the checked entry and
+ * its person. *@tree is the tree (the store's columns come from it). */
+MadoHistoryEntry *mado_store_entry_check (const MadoHistoryEntry *entry, guint history_number,
+                                          JsonNode **tree, char **entry_json, char **person_json,
+                                          GError **error);
 /* Set MADO_REGISTRY_ERROR_NOT_FOUND / _INVALID and return FALSE. */
 gboolean mado_store_not_found (const char *what, GError **error);
 gboolean mado_store_invalid (const char *message, GError **error);

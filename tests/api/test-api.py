@@ -6,6 +6,7 @@ hierarchy. Identity, certificates, drafts, tickets, idempotency, the public list
 refusal the issue lists. TAP."""
 
 import base64
+import json
 import os
 import subprocess
 import sys
@@ -194,10 +195,48 @@ kiosk.post(f"/v1/issuances/{n3}/printed", {})
 vr = verify_with_registry(pdf3)
 t.eq(vr.returncode, 0, "mado-verify --registry confirms a printed paper's digest")
 
+# ---- 印鑑登録 and its certificate ----------------------------------------------------------------------
+seal_png = json.load(open(os.path.join(os.environ.get("MADO_SOURCE_DIR", "."), "data", "samples",
+                                       "documents", "inkan.json")))["seal_image"]["png_base64"]
+seal = {"registration_number": "IN-TEST-0001", "atena_number": P["head"],
+        "seal_image_png": seal_png, "card_number": "IC-TEST-0001"}
+r = kiosk.post("/v1/seal-registrations", seal)
+t.eq(r.status, 401, "a kiosk cannot register a seal")
+r = console.post("/v1/seal-registrations", dict(seal, atena_number=P["moved_out"],
+                                                registration_number="IN-TEST-0009"))
+t.eq((r.status, r.code()), (403, "seal.not-resident"), "no seal for a person moved out")
+r = console.post("/v1/seal-registrations", seal)
+t.ok(r.status == 201 and r.json["status"] == "registered", "a clerk registers the head's seal",
+     r.raw[:300])
+r = console.post("/v1/seal-registrations", dict(seal, registration_number="IN-TEST-0002"))
+t.eq(r.status, 409, "a second registered seal for one person is refused")
+r = kiosk.get("/v1/certificates/options")
+opts = {c["kind"]: c for c in r.json["certificates"]} if r.status == 200 else {}
+t.ok(opts.get("inkan", {}).get("eligible") is True, "印鑑登録証明書 now eligible at the kiosk")
+r = kiosk.post("/v1/certificates/issuances", {"kind": "inkan", "copies": 1})
+inkan_no = r.json["issuances"][0]["issue_number"] if r.status == 201 else None
+r = kiosk.get(f"/v1/issuances/{inkan_no}/document") if inkan_no else None
+inkan_pdf = os.path.join(bench.tmp, "inkan.pdf")
+open(inkan_pdf, "wb").write(r.raw if r is not None and r.status == 200 else b"")
+text = subprocess.run(["pdftotext", "-layout", inkan_pdf, "-"], capture_output=True,
+                      text=True).stdout
+t.ok("印鑑登録証明書" in text and "IN-TEST-0001" in text and "髙橋" in text,
+     "the 印鑑登録証明書: its title, the registration number and the name", text[:300])
+r = console.post("/v1/seal-registrations/IN-TEST-0001/abolish", {"reason": "登録者からの申請"})
+t.ok(r.status == 200 and r.json["status"] == "abolished", "the seal abolished (廃止)")
+r = kiosk.get("/v1/certificates/options")
+opts = {c["kind"]: c for c in r.json["certificates"]} if r.status == 200 else {}
+t.eq(opts.get("inkan", {}).get("reason"), "certificate.no-seal-registration",
+     "after 廃止 no 印鑑登録証明書")
+
 # eligibility refusals, by clerk for named persons
 def clerk_ask(atena, copies=1):
     return console.post("/v1/certificates/issuances", dict(ask, copies=copies, atena_number=atena))
 
+r = console.post("/v1/certificates/issuances",
+                 dict(ask, atena_number=P["head"], options=dict(ask["options"], kojin_bango=True)))
+t.eq((r.status, r.code()), (422, "certificate.item-missing"),
+     "個人番号 asked for a household where one person has none: refused, sent to the counter")
 r = clerk_ask(P["blocked"])
 t.eq((r.status, r.code()), (403, "certificate.blocked"), "支援措置: refused with the reason")
 r = clerk_ask(P["moved_out"])

@@ -20,7 +20,7 @@ API_MD = os.path.join(SOURCE, "docs", "api.md")
 C_FILES = os.path.join(SOURCE, "registry", "api", "*.c")
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-TAGS = {"identity", "operators", "certificates", "drafts", "tickets", "public"}
+TAGS = {"identity", "operators", "certificates", "seals", "drafts", "tickets", "public"}
 # The schemas docs/api.md's objects and answers are named by (the brief of issue 5's contract).
 NAMED_SCHEMAS = ["Error", "Person", "MoveDraft", "QueueTicket", "Issuance", "IssuanceRequest",
                  "IssuanceSummary", "CertificateOptions", "Nonce", "IdentitySessionRequest",
@@ -304,7 +304,7 @@ for (method, p), (item, op) in yaml_ops.items():
             problems.append(f"{method} {p}: unknown tag {tg!r}")
     if p.startswith("/v1/public/") != ("public" in tags):
         problems.append(f"{method} {p}: the public tag is for /v1/public/ exactly")
-t.check(problems, "tags: identity, operators, certificates, drafts, tickets, public")
+t.check(problems, "tags: identity, operators, certificates, seals, drafts, tickets, public")
 
 problems = []
 for (method, p), (item, op) in yaml_ops.items():

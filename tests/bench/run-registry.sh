@@ -19,7 +19,8 @@
 # MADO_BENCH_CLIENTS (64), MADO_BENCH_DURATION (10), MADO_BENCH_CARDS (64),
 # MADO_BENCH_POOL_SQLITE (8), MADO_BENCH_POOL_PG (16), MADO_BENCH_KEEP=1 (keep the work dirs),
 # MADO_BENCH_WAIT_IDLE (120: before each phase, wait up to so many seconds for other work on the
-# machine to stop; what still ran is reported as "other" CPU),
+# machine to stop; what still ran is reported as "other" CPU), MADO_BENCH_PERF=1 (perf record -a
+# -g during each HTTP scenario, to BUILD_DIR/bench/perf-COUNT-BACKEND-SCENARIO.data),
 # TMPDIR (where the databases go; the test PKI and the cards' keys are cached in
 # $TMPDIR/madoguchi-bench-registry/).
 set -euo pipefail
@@ -197,10 +198,22 @@ bench_backend() {
     --ca "$work/keys/ca/ca.pem" --cards "$cache/cards" --cards-count "$n_cards")
   local line
   run() {
-    local name=$1
+    local name=$1 perf_pid=""
     shift
     say "$backend: $name…"
+    if [[ -n ${MADO_BENCH_PERF:-} && $name != raw-insert* ]]; then
+      # The whole machine (mado-registryd, PostgreSQL's backends, the generator), call graphs,
+      # from the end of the idle wait to the end of the run: `perf report -i FILE --sort comm,dso`.
+      (
+        "$bench" --scenario idle --wait-idle "$wait_idle" >/dev/null
+        exec perf record -q -F 499 -a -g -o "$build/bench/perf-$count-$backend-$name.data" \
+          -- sleep $((duration + 2)) >/dev/null 2>&1
+      ) &
+      perf_pid=$!
+      sleep 1
+    fi
     line=$("$bench" --label "$label" "${common[@]}" "$@") || true
+    [[ -z $perf_pid ]] || wait "$perf_pid" || true
     [[ -n $line ]] || die "bench-registry $name produced nothing"
     say "  $line"
     echo "$line" >>"$jsonl"
@@ -275,13 +288,13 @@ out.append("")
 cores = next((r["cores"] for r in rows if "cores" in r), 2)
 dur = next((r["wall_s"] for r in rows if "wall_s" in r), 10)
 out.append(f"CPU seconds over each {dur:.0f} s window ({cores:.0f} cores = {cores*dur:.0f} core-seconds): the generator (bench-registry), mado-registryd, PostgreSQL's backends, the whole machine busy, and of that what none of them used (other work on the machine); the generator's share of the cores.\n")
-out.append("| backend | scenario | req/s | p50 | p90 | p99 | max (ms) | generator | registryd | database | machine busy | other | iowait | generator share |")
-out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| backend | scenario | req/s | p50 | p90 | p99 | max (ms) | generator | registryd | database | machine busy | other | iowait | generator share | other processes |")
+out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for r in rows:
     if r["scenario"] == "seed": continue
     l = r["latency_ms"]; c = r["cpu_s"]
     scen = r["scenario"] + (f" ({r['clients']} conns)" if r["scenario"] == "raw-insert" else "")
-    out.append(f"| {name[r['backend']]} | {scen} | {r['throughput_per_s']:,.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {c['generator']:.1f} | {c['server']:.1f} | {c['database']:.1f} | {c['machine_busy']:.1f} | {c.get('other', 0):.1f} | {c['machine_iowait']:.1f} | {r['generator_share']:.0%} |")
+    out.append(f"| {name[r['backend']]} | {scen} | {r['throughput_per_s']:,.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {c['generator']:.1f} | {c['server']:.1f} | {c['database']:.1f} | {c['machine_busy']:.1f} | {c.get('other', 0):.1f} | {c['machine_iowait']:.1f} | {r['generator_share']:.0%} | {', '.join(f'{k} {v:.1f}' for k, v in (r.get('others') or {}).items()) or '—'} |")
 print("\n".join(out))
 EOF
 }

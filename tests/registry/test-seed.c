@@ -2,8 +2,9 @@
  * registry/seed: 2,000 synthetic residents in a temp SQLite store — the report's counts against
  * the store, check digits, every person and household valid per the model, households with the
  * 世帯主 first and roles whose ages fit, the shares within tolerance, the card links the pure
- * function names, blocks, determinism (same seed → same first persons; another seed → others),
- * and refusals (bad options, a store already seeded).
+ * function names, blocks, seal registrations (adult Japanese residents, a PNG 印影, the share),
+ * determinism (same seed → same first persons and seals; another seed → others), and refusals
+ * (bad options, a store already seeded).
  */
 #include <glib/gstdio.h>
 
@@ -95,6 +96,28 @@ birth_key (const MadoDate *d)
   return d->precision == MADO_DATE_DAY ? d->year * 10000 + d->month * 100 + d->day : 0;
 }
 
+/* The person's registered seal, or NULL (NOT_FOUND). */
+static MadoSealRegistration *
+seal_of (MadoRegistryStore *store, const char *atena_number)
+{
+  g_autoptr (GError) error = NULL;
+  MadoSealRegistration *reg
+      = mado_registry_store_find_seal_registration (store, atena_number, &error);
+  if (reg == NULL)
+    g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  return reg;
+}
+
+/* Whole years from @birth to @day (both calendar days). */
+static int
+age_on (const MadoDate *birth, const MadoDate *day)
+{
+  int age = day->year - birth->year;
+  if (day->month < birth->month || (day->month == birth->month && day->day < birth->day))
+    age--;
+  return age;
+}
+
 static void
 progress (guint done, guint total, gpointer user_data)
 {
@@ -109,6 +132,8 @@ test_counts (Fixture *f, gconstpointer data)
 {
   g_autoptr (GHashTable) households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint foreign = 0, linked = 0, progress_calls = 0, partial_dates = 0;
+  guint sealed = 0, adult_japanese = 0;
+  MadoDate today = { 0 };
 
   f->options.progress = progress;
   f->options.progress_data = &progress_calls;
@@ -116,6 +141,7 @@ test_counts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->report.persons, ==, COUNT);
   g_assert_cmpuint (progress_calls, >=, COUNT / 500);
   g_assert_cmpfloat (f->report.seconds, >, 0.0);
+  g_assert_true (mado_date_parse (f->options.today, MADO_DATE_RULE_CALENDAR, TRUE, &today, NULL));
 
   for (guint i = 0; i < COUNT; i++)
     {
@@ -165,15 +191,48 @@ test_counts (Fixture *f, gconstpointer data)
       if (p->card_link_hash != NULL)
         linked++;
       g_hash_table_add (households, g_strdup (p->household_number));
+
+      /* 印鑑登録: adult Japanese residents only, valid, registered since they were 15. */
+      g_autoptr (MadoSealRegistration) reg = seal_of (f->store, p->atena_number);
+      gboolean adult
+          = p->kind == MADO_RESIDENT_KIND_JAPANESE && age_on (&p->birth_date, &today) >= 18;
+      if (adult)
+        adult_japanese++;
+      if (reg != NULL)
+        {
+          g_autofree char *number = mado_seed_seal_registration_number (i);
+          g_autoptr (GBytes) image = mado_seal_registration_get_image (reg);
+          g_autoptr (MadoSealRegistration) by_number = NULL;
+
+          sealed++;
+          g_assert_true (adult);
+          g_assert_true (mado_seal_registration_validate (reg, &error));
+          g_assert_no_error (error);
+          g_assert_cmpstr (reg->registration_number, ==, number);
+          g_assert_cmpint (reg->status, ==, MADO_SEAL_STATUS_REGISTERED);
+          g_assert_nonnull (reg->card_number);
+          g_assert_cmpint (age_on (&p->birth_date, &reg->registered_on), >=, 15);
+          g_assert_cmpint (age_on (&reg->registered_on, &today), >=, 0); /* not after today */
+          g_assert_cmpmem (g_bytes_get_data (image, NULL), 4, "\x89PNG", 4);
+          g_assert_cmpuint (g_bytes_get_size (image), <, 1024);
+          by_number = mado_registry_store_get_seal_registration (f->store, number, &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (by_number->atena_number, ==, p->atena_number);
+        }
     }
+  g_assert_cmpuint (sealed, ==, f->report.seal_registrations);
+  /* 20 % ± 5 % of the adult Japanese residents */
+  g_assert_cmpuint (sealed, >=, adult_japanese * 15 / 100);
+  g_assert_cmpuint (sealed, <=, adult_japanese * 25 / 100);
+  mado_date_clear (&today);
   g_assert_cmpuint (foreign, ==, f->report.foreign);
   g_assert_cmpuint (linked, ==, f->report.card_links);
   g_assert_cmpuint (g_hash_table_size (households), ==, f->report.households);
   g_assert_cmpuint (f->report.blocks, ==, f->report.support_measures + f->report.suppressions);
   g_test_message ("persons %u households %u foreign %u (partial birth dates %u) card links %u "
-                  "支援措置 %u 抑止 %u",
+                  "支援措置 %u 抑止 %u 印鑑登録 %u (of %u adult Japanese residents)",
                   f->report.persons, f->report.households, foreign, partial_dates, linked,
-                  f->report.support_measures, f->report.suppressions);
+                  f->report.support_measures, f->report.suppressions, sealed, adult_japanese);
 }
 
 /* Shares within tolerance of 2,000 persons (wide enough for any seed, narrow enough to catch a
@@ -371,9 +430,18 @@ test_determinism (Fixture *f, gconstpointer data)
       g_autofree char *ja = mado_person_to_data (a, NULL);
       g_autofree char *jb = mado_person_to_data (b, NULL);
       g_autofree char *jc = mado_person_to_data (c, NULL);
+      g_autoptr (MadoSealRegistration) sa = seal_of (f->store, a->atena_number);
+      g_autoptr (MadoSealRegistration) sb = seal_of (again, b->atena_number);
       g_assert_cmpstr (ja, ==, jb);
       if (g_str_equal (ja, jc))
         same++;
+      g_assert_true ((sa == NULL) == (sb == NULL));
+      if (sa != NULL)
+        {
+          g_autofree char *ka = mado_seal_registration_to_data (sa, NULL);
+          g_autofree char *kb = mado_seal_registration_to_data (sb, NULL);
+          g_assert_cmpstr (ka, ==, kb);
+        }
     }
   g_assert_cmpuint (same, <, 5);
 }
@@ -390,6 +458,11 @@ test_refusals (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   options = f->options;
   options.foreign_share = 1.5;
+  g_assert_false (mado_registry_seed (f->store, &options, NULL, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
+  g_clear_error (&error);
+  options = f->options;
+  options.seal_share = -0.1;
   g_assert_false (mado_registry_seed (f->store, &options, NULL, &error));
   g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID);
   g_clear_error (&error);
