@@ -334,6 +334,16 @@ t.ok(r.status == 201 and t1.get("number") == 1 and len(t1.get("ticket_id", "")) 
 r = kiosk.post("/v1/tickets", {"category": "A", "service": "証明書"}, key=tkey)
 t.ok(r.status == 201 and r.json["ticket_id"] == t1.get("ticket_id"),
      "its replay is the same ticket")
+# the kiosk's certificate renewed: its keys are the terminal's, so a replay still finds them
+bench.enrol("kiosk1", "kiosk")
+renewed = Client(reg, "kiosk1")
+r = renewed.post("/v1/tickets", {"category": "A", "service": "証明書"}, key=tkey)
+t.ok(r.status == 201 and r.json["ticket_id"] == t1.get("ticket_id")
+     and r.header("Idempotent-Replayed") == "true",
+     "after the kiosk's certificate is renewed, a replay answers the same ticket", r.raw)
+r = Client(reg, "kiosk2").post("/v1/tickets", {"category": "Z", "service": "証明書"}, key=tkey)
+t.ok(r.status == 201 and r.json["ticket_id"] != t1.get("ticket_id"),
+     "the same key from another kiosk is another request (keys are per terminal)")
 r = kiosk2.post("/v1/tickets", {"category": "A", "service": "証明書"})
 t2 = r.json if r.status == 201 else {}
 t.eq(t2.get("number"), 2, "the next ticket is A-002")
