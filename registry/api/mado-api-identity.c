@@ -71,6 +71,12 @@ token_answer (const char *token, gint64 expires_at, const char *extra_name, cons
   return json_builder_get_root (b);
 }
 
+static gboolean
+put_session (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  return mado_registry_store_put_session (store, user_data, error);
+}
+
 /* A new session: the token goes to the caller once, only its hash is kept. */
 static MadoHttpResponse *
 open_session (MadoApiCall *call, const char *kind, const char *subject, const char *card_link,
@@ -87,7 +93,7 @@ open_session (MadoApiCall *call, const char *kind, const char *subject, const ch
   record.created_at = call->now;
   record.expires_at = call->now + ttl;
   g_autoptr (GError) error = NULL;
-  if (!mado_registry_store_put_session (call->store, &record, &error))
+  if (!mado_api_writer_run (call->api->writer, put_session, &record, &error))
     return mado_api_error_from_gerror (error);
   *token_out = g_steal_pointer (&token);
   *expires_out = record.expires_at;

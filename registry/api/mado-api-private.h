@@ -10,6 +10,7 @@
 
 #include "mado-model.h"
 #include "mado-registry-api.h"
+#include "mado-api-writer.h"
 #include "mado-renderer.h"
 
 G_BEGIN_DECLS
@@ -22,7 +23,8 @@ struct _MadoRegistryApi
   GPtrArray *stores; /* all of them, for freeing */
   MadoCertVerifier *verifier;
   MadoClock *clock;
-  MadoNonceStore *nonces;
+  MadoApiWriter *writer;  /* every write: group commit (mado-api-writer.h) */
+  MadoNonceStore *nonces; /* over the writer */
   EVP_PKEY *office_key;
   MadoRenderer *renderer;
   GMutex render_lock; /* pango/fontconfig state: one render at a time */

@@ -14,7 +14,6 @@
 #include "mado-enrol-ca.h"
 #include "mado-model-error.h"
 #include "mado-signed-qr.h"
-#include "mado-store-nonce.h"
 
 /* ---- small things ------------------------------------------------------------------------------
  */
@@ -220,7 +219,10 @@ mado_registry_api_new (const MadoRegistryApiOptions *options, GError **error)
       g_ptr_array_add (api->stores, store);
       g_async_queue_push (api->pool, store);
     }
-  api->nonces = mado_registry_nonce_store_new (g_ptr_array_index (api->stores, 0));
+  api->writer = mado_api_writer_new (api->dsn, 0, error);
+  if (api->writer == NULL)
+    return NULL;
+  api->nonces = mado_api_writer_nonce_store_new (api->writer);
   return g_steal_pointer (&api);
 }
 
@@ -230,6 +232,7 @@ mado_registry_api_free (MadoRegistryApi *api)
   if (api == NULL)
     return;
   g_clear_object (&api->nonces);
+  g_clear_pointer (&api->writer, mado_api_writer_free);
   if (api->pool != NULL)
     g_async_queue_unref (api->pool);
   g_clear_pointer (&api->stores, g_ptr_array_unref);
@@ -390,9 +393,8 @@ is_valid_key (const char *key)
 }
 
 static gboolean
-write_tx (MadoRegistryStore *store, gpointer user_data, GError **error)
+write_tx_body (MadoRegistryStore *store, WriteTx *tx, GError **error)
 {
-  WriteTx *tx = user_data;
   g_autofree char *previous = NULL;
   if (!mado_registry_store_replay (store, tx->call->terminal->terminal_id, tx->key, tx->digest,
                                    tx->call->now, &previous, error))
@@ -418,6 +420,22 @@ write_tx (MadoRegistryStore *store, gpointer user_data, GError **error)
   tx->stored = json_to_string (root, FALSE);
   return mado_registry_store_put_idempotent (store, tx->call->terminal->terminal_id, tx->key,
                                              tx->digest, tx->stored, tx->call->now, error);
+}
+
+/* Runs on the writer's thread and store, in its batch (mado-api-writer.h): re-runnable, so
+ * what it records for the caller is reset first. */
+static gboolean
+write_tx (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  WriteTx *tx = user_data;
+  MadoRegistryStore *own = tx->call->store;
+  g_clear_pointer (&tx->stored, g_free);
+  tx->replayed = FALSE;
+  tx->call->fail_status = 0;
+  tx->call->store = store;
+  gboolean ok = write_tx_body (store, tx, error);
+  tx->call->store = own;
+  return ok;
 }
 
 MadoHttpResponse *
@@ -452,7 +470,7 @@ mado_api_idempotent_write (MadoApiCall *call, MadoApiWriteFunc func, gpointer us
       = { call, func, user_data, key, mado_api_sha256_hex (what->str, what->len), NULL, FALSE };
   g_string_free (what, TRUE);
 
-  gboolean ok = mado_registry_store_run_in_transaction (call->store, write_tx, &tx, &error);
+  gboolean ok = mado_api_writer_run (call->api->writer, write_tx, &tx, &error);
   g_free (tx.digest);
   g_autofree char *stored = tx.stored;
   if (!ok)

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * mado-api-writer.c — group commit: one writer thread, one store connection, one transaction
+ * per batch of queued writes. See mado-api-writer.h.
+ */
+#define G_LOG_DOMAIN "mado-registry"
+
+#include "mado-api-writer.h"
+
+#include "mado-nonce-store.h"
+
+typedef struct
+{
+  MadoApiWriterFunc func;
+  gpointer user_data;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} Item;
+
+struct _MadoApiWriter
+{
+  MadoRegistryStore *store;
+  guint max_batch;
+  GMutex lock;
+  GCond queued; /* the writer waits for items */
+  GCond done;   /* callers wait for their item */
+  GQueue queue; /* Item * */
+  gboolean stopping;
+  GThread *thread;
+  guint64 batches, writes;
+};
+
+typedef struct
+{
+  GPtrArray *items;
+  guint failed_at; /* the item that failed, for the log */
+} Batch;
+
+static gboolean
+run_batch (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  Batch *batch = user_data;
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (batch->items, i);
+      if (!item->func (store, item->user_data, error))
+        {
+          batch->failed_at = i;
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+run_one (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  Item *item = user_data;
+  return item->func (store, item->user_data, error);
+}
+
+static void
+finish (MadoApiWriter *self, GPtrArray *items)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < items->len; i++)
+    ((Item *)g_ptr_array_index (items, i))->done = TRUE;
+  g_cond_broadcast (&self->done);
+  g_mutex_unlock (&self->lock);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  MadoApiWriter *self = data;
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+
+  for (;;)
+    {
+      g_mutex_lock (&self->lock);
+      while (g_queue_is_empty (&self->queue) && !self->stopping)
+        g_cond_wait (&self->queued, &self->lock);
+      if (g_queue_is_empty (&self->queue) && self->stopping)
+        {
+          g_mutex_unlock (&self->lock);
+          return NULL;
+        }
+      g_ptr_array_set_size (items, 0);
+      while (!g_queue_is_empty (&self->queue) && items->len < self->max_batch)
+        g_ptr_array_add (items, g_queue_pop_head (&self->queue));
+      g_mutex_unlock (&self->lock);
+
+      Batch batch = { items, 0 };
+      g_autoptr (GError) error = NULL;
+      gboolean ok = mado_registry_store_run_in_transaction (self->store, run_batch, &batch, &error);
+      if (ok)
+        for (guint i = 0; i < items->len; i++)
+          ((Item *)g_ptr_array_index (items, i))->ok = TRUE;
+      else if (items->len == 1)
+        {
+          Item *item = g_ptr_array_index (items, 0);
+          item->error = g_steal_pointer (&error);
+        }
+      else
+        /* Rolled back: each write again on its own, so the failure stays with its request. */
+        for (guint i = 0; i < items->len; i++)
+          {
+            Item *item = g_ptr_array_index (items, i);
+            item->ok
+                = mado_registry_store_run_in_transaction (self->store, run_one, item, &item->error);
+          }
+      self->batches++;
+      self->writes += items->len;
+      finish (self, items);
+    }
+}
+
+MadoApiWriter *
+mado_api_writer_new (const char *dsn, guint max_batch, GError **error)
+{
+  MadoRegistryStore *store = mado_registry_store_open (dsn, error);
+  if (store == NULL)
+    return NULL;
+  MadoApiWriter *self = g_new0 (MadoApiWriter, 1);
+  self->store = store;
+  self->max_batch = max_batch > 0 ? max_batch : 64;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->queued);
+  g_cond_init (&self->done);
+  g_queue_init (&self->queue);
+  self->thread = g_thread_new ("mado-api-writer", writer_thread, self);
+  return self;
+}
+
+void
+mado_api_writer_free (MadoApiWriter *self)
+{
+  if (self == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->queued);
+  g_mutex_unlock (&self->lock);
+  g_thread_join (self->thread);
+  g_object_unref (self->store);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->queued);
+  g_cond_clear (&self->done);
+  g_free (self);
+}
+
+gboolean
+mado_api_writer_run (MadoApiWriter *self, MadoApiWriterFunc func, gpointer user_data,
+                     GError **error)
+{
+  Item item = { func, user_data, FALSE, FALSE, NULL };
+  g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->queue, &item);
+  g_cond_signal (&self->queued);
+  while (!item.done)
+    g_cond_wait (&self->done, &self->lock);
+  g_mutex_unlock (&self->lock);
+  if (!item.ok)
+    {
+      if (item.error != NULL)
+        g_propagate_error (error, item.error);
+      else
+        g_set_error_literal (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_DATABASE,
+                             "the write failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+mado_api_writer_get_counts (MadoApiWriter *self, guint64 *batches, guint64 *writes)
+{
+  g_mutex_lock (&self->lock);
+  *batches = self->batches;
+  *writes = self->writes;
+  g_mutex_unlock (&self->lock);
+}
+
+/* ---- the nonce store over the writer ------------------------------------------------------------
+ */
+
+#define MADO_TYPE_API_NONCE_STORE (mado_api_nonce_store_get_type ())
+G_DECLARE_FINAL_TYPE (MadoApiNonceStore, mado_api_nonce_store, MADO, API_NONCE_STORE, GObject)
+
+struct _MadoApiNonceStore
+{
+  GObject parent_instance;
+  MadoApiWriter *writer; /* borrowed: the API frees the nonce store first */
+};
+
+static void mado_api_nonce_store_iface_init (MadoNonceStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MadoApiNonceStore, mado_api_nonce_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (MADO_TYPE_NONCE_STORE,
+                                                      mado_api_nonce_store_iface_init))
+
+typedef struct
+{
+  const guint8 *nonce;
+  gint64 when;
+  MadoNonceState state;
+} NonceOp;
+
+static gboolean
+put_nonce (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  NonceOp *op = user_data;
+  return mado_registry_store_put_nonce (store, op->nonce, op->when, error);
+}
+
+static gboolean
+take_nonce (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  NonceOp *op = user_data;
+  GError *local = NULL;
+  op->state = mado_registry_store_take_nonce (store, op->nonce, op->when, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+api_nonce_put (MadoNonceStore *store, const guint8 *nonce, gint64 expires_at, GError **error)
+{
+  NonceOp op = { nonce, expires_at, MADO_NONCE_UNKNOWN };
+  return mado_api_writer_run (MADO_API_NONCE_STORE (store)->writer, put_nonce, &op, error);
+}
+
+static MadoNonceState
+api_nonce_take (MadoNonceStore *store, const guint8 *nonce, gint64 now, GError **error)
+{
+  NonceOp op = { nonce, now, MADO_NONCE_UNKNOWN };
+  /* A take that commits is a nonce used: in a rolled-back batch it ran, and runs again alone. */
+  if (!mado_api_writer_run (MADO_API_NONCE_STORE (store)->writer, take_nonce, &op, error))
+    return MADO_NONCE_UNKNOWN;
+  return op.state;
+}
+
+static void
+mado_api_nonce_store_iface_init (MadoNonceStoreInterface *iface)
+{
+  iface->put = api_nonce_put;
+  iface->take = api_nonce_take;
+}
+
+static void
+mado_api_nonce_store_class_init (MadoApiNonceStoreClass *klass)
+{
+  (void)klass;
+}
+
+static void
+mado_api_nonce_store_init (MadoApiNonceStore *self)
+{
+  (void)self;
+}
+
+MadoNonceStore *
+mado_api_writer_nonce_store_new (MadoApiWriter *writer)
+{
+  MadoApiNonceStore *self = g_object_new (MADO_TYPE_API_NONCE_STORE, NULL);
+  self->writer = writer;
+  return MADO_NONCE_STORE (self);
+}
