@@ -992,9 +992,9 @@ pg_put_household (MadoRegistryStore *store, const MadoHousehold *household, GErr
   if (household->members != NULL && household->members->len > 0
       && !mado_household_validate (household, error))
     return FALSE;
-  if (!mado_address_validate (household->address, error))
+  address_json = mado_store_address_check (household->address, error);
+  if (address_json == NULL)
     return FALSE;
-  address_json = mado_address_to_data (household->address, NULL);
 
   p_text (&p, household->household_number);
   p_text (&p, address_json);

@@ -226,6 +226,7 @@ struct _MadoSqliteStore
   GHashTable *stmts_by_sql;  /* the statement cache: SQL text → CachedStmt (owned) */
   GHashTable *stmts_by_ptr;  /* the address of an SQL text seen → its CachedStmt (a hint) */
   GHashTable *stmts_by_stmt; /* sqlite3_stmt * → the same CachedStmt */
+  int wal_pages;             /* the WAL's length after this connection's last commit */
 };
 
 static void stmt_cache_clear (MadoSqliteStore *self);
@@ -605,6 +606,28 @@ migrate_locked (MadoSqliteStore *self, GError **error)
   return TRUE;
 }
 
+/* Checkpoints: after a commit of a few pages, as SQLite's own (once the WAL holds
+ * WAL_CHECKPOINT_PAGES); after a big one — a seed's batch — only once it holds
+ * WAL_BULK_CHECKPOINT_PAGES, so that the pages several big commits in a row rewrite (indexes) are
+ * copied into the database once, not after each. Durability is the same: a commit is on disk in
+ * the WAL (synchronous=FULL) whenever the checkpoint comes. */
+#define WAL_CHECKPOINT_PAGES 1000
+#define WAL_BULK_COMMIT_PAGES 1000
+#define WAL_BULK_CHECKPOINT_PAGES 40000
+
+static int
+wal_hook (void *data, sqlite3 *db, const char *name, int pages)
+{
+  MadoSqliteStore *self = data;
+  int committed = pages > self->wal_pages ? pages - self->wal_pages : pages; /* or restarted */
+  int limit = committed >= WAL_BULK_COMMIT_PAGES ? WAL_BULK_CHECKPOINT_PAGES : WAL_CHECKPOINT_PAGES;
+
+  self->wal_pages = pages;
+  if (pages >= limit)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  return SQLITE_OK;
+}
+
 static gboolean
 configure (MadoSqliteStore *self, GError **error)
 {
@@ -627,7 +650,11 @@ configure (MadoSqliteStore *self, GError **error)
                    "the database refused WAL mode (it is in %s mode)", mode ? mode : "no");
       return FALSE;
     }
-  return exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", error);
+  sqlite3_wal_hook (self->db, wal_hook, self); /* instead of wal_autocheckpoint */
+  return exec (self,
+               "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+               "PRAGMA cache_size = -" G_STRINGIFY (MADO_SQLITE_CACHE_KIB),
+               error);
 }
 
 MadoSqliteStore *
@@ -668,6 +695,18 @@ mado_sqlite_store_set_busy_timeout (MadoSqliteStore *self, guint milliseconds)
   lock (self);
   sqlite3_busy_timeout (self->db, (int)MIN (milliseconds, (guint)G_MAXINT));
   unlock (self);
+}
+
+guint
+mado_sqlite_store_get_cached_statements (MadoSqliteStore *self)
+{
+  guint n;
+
+  g_return_val_if_fail (MADO_IS_SQLITE_STORE (self), 0);
+  lock (self);
+  n = g_hash_table_size (self->stmts_by_sql);
+  unlock (self);
+  return n;
 }
 
 static guint
@@ -1025,9 +1064,9 @@ sqlite_put_household (MadoRegistryStore *store, const MadoHousehold *household, 
   if (household->members != NULL && household->members->len > 0
       && !mado_household_validate (household, error))
     return FALSE;
-  if (!mado_address_validate (household->address, error))
+  address_json = mado_store_address_check (household->address, error);
+  if (address_json == NULL)
     return FALSE;
-  address_json = mado_address_to_data (household->address, NULL);
 
   if (!tx_begin (self, error))
     return FALSE;

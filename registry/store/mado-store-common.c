@@ -80,6 +80,15 @@ mado_store_entry_check (const MadoHistoryEntry *entry, guint history_number, Jso
   return checked;
 }
 
+char *
+mado_store_address_check (const MadoAddress *address, GError **error)
+{
+  g_autoptr (JsonNode) node = mado_address_to_json (address);
+  g_autoptr (MadoAddress) checked = mado_address_new_from_json (node, error);
+
+  return checked != NULL ? json_text (node) : NULL;
+}
+
 gboolean
 mado_store_not_found (const char *what, GError **error)
 {

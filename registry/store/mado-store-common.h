@@ -22,6 +22,9 @@ MadoPerson *mado_store_person_from_json_text (const char *text, GError **error);
 MadoHistoryEntry *mado_store_entry_check (const MadoHistoryEntry *entry, guint history_number,
                                           JsonNode **tree, char **entry_json, char **person_json,
                                           GError **error);
+/* put_household's check of the address and its column: the model's strict read of its JSON
+ * tree, then that tree's text (new), or NULL and the model's error. */
+char *mado_store_address_check (const MadoAddress *address, GError **error);
 /* Set MADO_REGISTRY_ERROR_NOT_FOUND / _INVALID and return FALSE. */
 gboolean mado_store_not_found (const char *what, GError **error);
 gboolean mado_store_invalid (const char *message, GError **error);

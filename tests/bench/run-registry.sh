@@ -19,7 +19,10 @@
 # MADO_BENCH_CLIENTS (64), MADO_BENCH_DURATION (10), MADO_BENCH_CARDS (64),
 # MADO_BENCH_POOL_SQLITE (8), MADO_BENCH_POOL_PG (16), MADO_BENCH_KEEP=1 (keep the work dirs),
 # MADO_BENCH_WAIT_IDLE (120: before each phase, wait up to so many seconds for other work on the
-# machine to stop; what still ran is reported as "other" CPU), MADO_BENCH_PERF=1 (perf record -a
+# machine to stop; what still ran is reported as "other" CPU), MADO_BENCH_RETRIES (2) and
+# MADO_BENCH_NICE (e.g. -20: the whole run at that niceness, on a shared machine),
+# MADO_BENCH_FOREIGN_MAX (1.0: a scenario during which other users' processes took more CPU
+# seconds than this is run again, the least disturbed run kept), MADO_BENCH_PERF=1 (perf record -a
 # -g during each HTTP scenario, to BUILD_DIR/bench/perf-COUNT-BACKEND-SCENARIO.data),
 # TMPDIR (where the databases go; the test PKI and the cards' keys are cached in
 # $TMPDIR/madoguchi-bench-registry/).
@@ -36,6 +39,8 @@ n_cards=${MADO_BENCH_CARDS:-64}
 pool_sqlite=${MADO_BENCH_POOL_SQLITE:-8}
 pool_pg=${MADO_BENCH_POOL_PG:-16}
 wait_idle=${MADO_BENCH_WAIT_IDLE:-120}
+retries=${MADO_BENCH_RETRIES:-2}
+foreign_max=${MADO_BENCH_FOREIGN_MAX:-1.0}
 admin=$build/registry/mado-registry-admin
 registryd=$build/registry/mado-registryd
 bench=$build/tests/bench/bench-registry
@@ -212,7 +217,23 @@ bench_backend() {
       perf_pid=$!
       sleep 1
     fi
-    line=$("$bench" --label "$label" "${common[@]}" "$@") || true
+    # On a shared machine: when someone else's processes used more than MADO_BENCH_FOREIGN_MAX
+    # core-seconds in the window, wait for quiet and run again (MADO_BENCH_RETRIES times at
+    # most); the run disturbed least is kept.
+    local best="" best_foreign="" foreign attempt
+    for ((attempt = 0; attempt <= retries; attempt++)); do
+      line=$("$bench" --label "$label" "${common[@]}" "$@") || true
+      [[ -n $line ]] || break
+      foreign=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1]).get("foreign_s", 0))' \
+        "$line")
+      if [[ -z $best ]] || (($(echo "$foreign < $best_foreign" | bc))); then
+        best=$line
+        best_foreign=$foreign
+      fi
+      (($(echo "$foreign <= $foreign_max" | bc))) && break
+      ((attempt == retries)) || say "  other processes used ${foreign} core-s: again"
+    done
+    line=$best
     [[ -z $perf_pid ]] || wait "$perf_pid" || true
     [[ -n $line ]] || die "bench-registry $name produced nothing"
     say "  $line"
@@ -240,6 +261,8 @@ report() {
   python3 - "$1" "$2" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+meta = next((r for r in rows if r["scenario"] == "meta"), {})
+rows = [r for r in rows if r["scenario"] != "meta"]
 count = int(sys.argv[2])
 backends = [b for b in ("sqlite", "postgresql") if any(r["backend"] == b for r in rows)]
 name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -262,6 +285,8 @@ def errs(r):
     return s or "none"
 out = []
 out.append(f"### Registry benchmark: {count:,} residents, {rows[-1].get('clients', 64)} clients\n")
+if meta:
+    out.append(f"{meta['date']}, commit {meta['commit']} (sources {meta['sources_sha256']}), {meta['host_cores']} cores, nice {meta.get('nice', 0)}.\n")
 out.append("| | " + " | ".join(name[b] for b in backends) + " |")
 out.append("|---|" + "---:|" * len(backends))
 def row(label, f):
@@ -288,13 +313,13 @@ out.append("")
 cores = next((r["cores"] for r in rows if "cores" in r), 2)
 dur = next((r["wall_s"] for r in rows if "wall_s" in r), 10)
 out.append(f"CPU seconds over each {dur:.0f} s window ({cores:.0f} cores = {cores*dur:.0f} core-seconds): the generator (bench-registry), mado-registryd, PostgreSQL's backends, the whole machine busy, and of that what none of them used (other work on the machine); the generator's share of the cores.\n")
-out.append("| backend | scenario | req/s | p50 | p90 | p99 | max (ms) | generator | registryd | database | machine busy | other | iowait | generator share | other processes |")
-out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+out.append("| backend | scenario | req/s | p50 | p90 | p99 | max (ms) | generator | registryd | database | machine busy | other | of it other users' | iowait | generator share | other processes |")
+out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for r in rows:
     if r["scenario"] == "seed": continue
     l = r["latency_ms"]; c = r["cpu_s"]
     scen = r["scenario"] + (f" ({r['clients']} conns)" if r["scenario"] == "raw-insert" else "")
-    out.append(f"| {name[r['backend']]} | {scen} | {r['throughput_per_s']:,.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {c['generator']:.1f} | {c['server']:.1f} | {c['database']:.1f} | {c['machine_busy']:.1f} | {c.get('other', 0):.1f} | {c['machine_iowait']:.1f} | {r['generator_share']:.0%} | {', '.join(f'{k} {v:.1f}' for k, v in (r.get('others') or {}).items()) or '—'} |")
+    out.append(f"| {name[r['backend']]} | {scen} | {r['throughput_per_s']:,.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {c['generator']:.1f} | {c['server']:.1f} | {c['database']:.1f} | {c['machine_busy']:.1f} | {c.get('other', 0):.1f} | {r.get('foreign_s', 0):.1f} | {c['machine_iowait']:.1f} | {r['generator_share']:.0%} | {', '.join(f'{k} {v:.1f}' for k, v in (r.get('others') or {}).items()) or '—'} |")
 print("\n".join(out))
 EOF
 }
@@ -309,6 +334,11 @@ fi
 
 count=${1:-1000000}
 [[ $count =~ ^[1-9][0-9]*$ ]] || die "usage: run-registry.sh [COUNT]"
+if [[ -n ${MADO_BENCH_NICE:-} ]]; then
+  # Everything this run starts (seeding, PostgreSQL, mado-registryd, the generator) inherits it:
+  # on a shared machine, others' work at nice 0 then gets little of the CPU while we measure.
+  renice -n "$MADO_BENCH_NICE" -p $$ >/dev/null || die "renice $MADO_BENCH_NICE failed"
+fi
 command -v bc >/dev/null || die "bc is needed"
 ninja -C "$build" registry/mado-registryd registry/mado-registry-admin \
   tests/bench/bench-registry >/dev/null
@@ -316,7 +346,11 @@ make_cards
 mkdir -p "$build/bench"
 jsonl=$build/bench/registry-$count.jsonl
 md=$build/bench/registry-$count.md
-: >"$jsonl"
+# What was measured: the commit, and a digest of the sources as built (the tree may be dirty).
+printf '{"scenario":"meta","date":"%s","commit":"%s","sources_sha256":"%s","host_cores":%s,"nice":%s}\n' \
+  "$(date -Iseconds)" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo -)" \
+  "$(find "$root/registry" "$root/app" "$root/print" -name '*.[ch]' | sort | xargs cat |
+    sha256sum | cut -c1-16)" "$(nproc)" "$(ps -o ni= -p $$ | tr -d ' ')" >"$jsonl"
 for backend in ${MADO_BENCH_BACKENDS:-sqlite postgresql}; do
   case $backend in
     sqlite) (bench_backend sqlite "" "$count" "$jsonl") ;;

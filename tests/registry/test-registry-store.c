@@ -585,6 +585,20 @@ test_card_links (Fixture *f, gconstpointer data)
   found = mado_registry_store_find_card_link (f->store, k, s2, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, "0000000019");
+  g_clear_pointer (&found, g_free);
+
+  /* The same link again is no conflict; the certificate given up is free for another person. */
+  g_assert_true (mado_registry_store_link_card (f->store, k, s2, "0000000019", 4, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_link_card (f->store, k, s1_bare, "0000000035", 5, &error));
+  g_assert_no_error (error);
+  found = mado_registry_store_find_card_link (f->store, k, s1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "0000000035");
+  g_clear_pointer (&found, g_free);
+  found = mado_registry_store_find_card_link (f->store, k, s2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "0000000019");
 }
 
 /* ---- tickets ------------------------------------------------------------------------------ */
@@ -2844,6 +2858,90 @@ test_sqlite_busy (Fixture *f, gconstpointer data)
   assert_operator (f->store, "clerk.busy", TRUE);
 }
 
+/* ---- SQLite's statement cache -------------------------------------------------------------- */
+
+typedef struct
+{
+  MadoRegistryStore *store;
+  guint outer;
+  guint inner;
+} NestedWalk;
+
+static gboolean
+count_person (const MadoPerson *person, gpointer user_data, GError **error)
+{
+  (*(guint *)user_data)++;
+  return TRUE;
+}
+
+static gboolean
+nested_walk_person (const MadoPerson *person, gpointer user_data, GError **error)
+{
+  NestedWalk *walk = user_data;
+
+  /* The same walk, the same statements, from inside the first one. */
+  if (walk->outer++ == 0)
+    return mado_registry_store_foreach_person (walk->store, count_person, &walk->inner, error);
+  return TRUE;
+}
+
+static gboolean
+nested_walk (MadoRegistryStore *store, gpointer user_data, GError **error)
+{
+  return mado_registry_store_foreach_person (store, nested_walk_person, user_data, error);
+}
+
+static void
+test_sqlite_statement_cache (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) sample = load_sample ("person-japanese.json");
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autofree char *second = mado_atena_number_complete ("000000002");
+  NestedWalk walk = { f->store, 0, 0 };
+  g_autoptr (GError) error = NULL;
+  MadoSqliteStore *sqlite;
+  guint cached;
+
+  if (pg_server != NULL)
+    {
+      g_test_skip ("SQLite only (PostgreSQL's prepared statements: /registry/pg/server-restart)");
+      return;
+    }
+  sqlite = MADO_SQLITE_STORE (f->store);
+  record (f->store, sample, "domestic_move_in", 1);
+  g_assert_true (mado_registry_store_foreach_person (f->store, count_person, &walk.inner, &error));
+  g_assert_no_error (error);
+  cached = mado_sqlite_store_get_cached_statements (sqlite);
+  g_assert_cmpuint (cached, >, 0);
+
+  /* The same calls again prepare nothing new. */
+  for (guint i = 2; i <= 20; i++)
+    {
+      g_autoptr (MadoPerson) person = NULL;
+      record (f->store, sample, "minor_correction", i);
+      person = mado_registry_store_get_person (f->store, "0000000019", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (person->atena_number, ==, "0000000019");
+    }
+  g_assert_cmpuint (mado_sqlite_store_get_cached_statements (sqlite), ==, cached + 1);
+
+  /* A walk inside a walk, in one transaction: each sees every person once. */
+  json_object_set_string_member (json_node_get_object (sample), "atena_number", second);
+  record (f->store, sample, "domestic_move_in", 1);
+  walk.inner = 0;
+  g_assert_true (mado_registry_store_run_in_transaction (f->store, nested_walk, &walk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (walk.outer, ==, 2);
+  g_assert_cmpuint (walk.inner, ==, 2);
+
+  /* A backup empties the cache; the store goes on and fills it again. */
+  g_assert_true (mado_registry_store_backup (f->store, copy, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (mado_sqlite_store_get_cached_statements (sqlite), ==, 0);
+  record (f->store, sample, "minor_correction", 2);
+  g_assert_cmpuint (mado_sqlite_store_get_cached_statements (sqlite), >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2887,6 +2985,7 @@ main (int argc, char **argv)
   ADD ("/registry/pg/server-restart", test_pg_server_restart);
   ADD ("/registry/pg/transaction-interrupted", test_pg_transaction_interrupted);
   ADD ("/registry/sqlite/busy", test_sqlite_busy);
+  ADD ("/registry/sqlite/statement-cache", test_sqlite_statement_cache);
 #undef ADD
   return g_test_run ();
 }
