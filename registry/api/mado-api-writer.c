@@ -17,16 +17,22 @@ typedef struct
   GError *error;
 } Item;
 
+typedef struct
+{
+  MadoApiWriter *writer;
+  MadoRegistryStore *store;
+  GThread *thread;
+} Worker;
+
 struct _MadoApiWriter
 {
-  MadoRegistryStore *store;
+  GPtrArray *workers; /* Worker * */
   guint max_batch;
   GMutex lock;
   GCond queued; /* the writer waits for items */
   GCond done;   /* callers wait for their item */
   GQueue queue; /* Item * */
   gboolean stopping;
-  GThread *thread;
   guint64 batches, writes;
 };
 
@@ -72,7 +78,8 @@ finish (MadoApiWriter *self, GPtrArray *items)
 static gpointer
 writer_thread (gpointer data)
 {
-  MadoApiWriter *self = data;
+  Worker *worker = data;
+  MadoApiWriter *self = worker->writer;
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
 
   for (;;)
@@ -92,7 +99,8 @@ writer_thread (gpointer data)
 
       Batch batch = { items, 0 };
       g_autoptr (GError) error = NULL;
-      gboolean ok = mado_registry_store_run_in_transaction (self->store, run_batch, &batch, &error);
+      gboolean ok
+          = mado_registry_store_run_in_transaction (worker->store, run_batch, &batch, &error);
       if (ok)
         for (guint i = 0; i < items->len; i++)
           ((Item *)g_ptr_array_index (items, i))->ok = TRUE;
@@ -106,29 +114,46 @@ writer_thread (gpointer data)
         for (guint i = 0; i < items->len; i++)
           {
             Item *item = g_ptr_array_index (items, i);
-            item->ok
-                = mado_registry_store_run_in_transaction (self->store, run_one, item, &item->error);
+            item->ok = mado_registry_store_run_in_transaction (worker->store, run_one, item,
+                                                               &item->error);
           }
+      g_mutex_lock (&self->lock);
       self->batches++;
       self->writes += items->len;
+      g_mutex_unlock (&self->lock);
       finish (self, items);
     }
 }
 
 MadoApiWriter *
-mado_api_writer_new (const char *dsn, guint max_batch, GError **error)
+mado_api_writer_new (const char *dsn, guint threads, guint max_batch, GError **error)
 {
-  MadoRegistryStore *store = mado_registry_store_open (dsn, error);
-  if (store == NULL)
-    return NULL;
+  gboolean sqlite = g_str_has_prefix (dsn, "sqlite:");
+  if (threads == 0)
+    threads = sqlite ? 1 : 8;
+  if (max_batch == 0)
+    max_batch = sqlite ? 64 : 1;
   MadoApiWriter *self = g_new0 (MadoApiWriter, 1);
-  self->store = store;
-  self->max_batch = max_batch > 0 ? max_batch : 64;
+  self->max_batch = max_batch;
+  self->workers = g_ptr_array_new ();
   g_mutex_init (&self->lock);
   g_cond_init (&self->queued);
   g_cond_init (&self->done);
   g_queue_init (&self->queue);
-  self->thread = g_thread_new ("mado-api-writer", writer_thread, self);
+  for (guint i = 0; i < threads; i++)
+    {
+      MadoRegistryStore *store = mado_registry_store_open (dsn, error);
+      if (store == NULL)
+        {
+          mado_api_writer_free (self);
+          return NULL;
+        }
+      Worker *worker = g_new0 (Worker, 1);
+      worker->writer = self;
+      worker->store = store;
+      worker->thread = g_thread_new ("mado-api-writer", writer_thread, worker);
+      g_ptr_array_add (self->workers, worker);
+    }
   return self;
 }
 
@@ -141,8 +166,14 @@ mado_api_writer_free (MadoApiWriter *self)
   self->stopping = TRUE;
   g_cond_broadcast (&self->queued);
   g_mutex_unlock (&self->lock);
-  g_thread_join (self->thread);
-  g_object_unref (self->store);
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->workers, i);
+      g_thread_join (worker->thread);
+      g_object_unref (worker->store);
+      g_free (worker);
+    }
+  g_ptr_array_unref (self->workers);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->queued);
   g_cond_clear (&self->done);

@@ -23,8 +23,14 @@ typedef struct _MadoApiWriter MadoApiWriter;
 typedef gboolean (*MadoApiWriterFunc) (MadoRegistryStore *store, gpointer user_data,
                                        GError **error);
 
-/* @max_batch: the most writes one transaction takes [64]. */
-MadoApiWriter *mado_api_writer_new (const char *dsn, guint max_batch, GError **error);
+/* @threads writer threads, each with its own connection, taking batches of at most @max_batch
+ * writes off one queue. SQLite: one writer, batches of 64 (the database serialises writers
+ * anyway, so one thread batching is the fastest order). PostgreSQL: as many writers as the
+ * pool, batches of 1 — the server commits concurrent transactions together itself, and batches
+ * on several connections would take counter rows in different orders. 0, 0: that choice by
+ * the DSN. */
+MadoApiWriter *mado_api_writer_new (const char *dsn, guint threads, guint max_batch,
+                                    GError **error);
 void mado_api_writer_free (MadoApiWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MadoApiWriter, mado_api_writer_free)
 

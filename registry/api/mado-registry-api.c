@@ -219,7 +219,8 @@ mado_registry_api_new (const MadoRegistryApiOptions *options, GError **error)
       g_ptr_array_add (api->stores, store);
       g_async_queue_push (api->pool, store);
     }
-  api->writer = mado_api_writer_new (api->dsn, 0, error);
+  api->writer = mado_api_writer_new (
+      api->dsn, g_str_has_prefix (api->dsn, "sqlite:") ? 1 : api->options.pool_size, 0, error);
   if (api->writer == NULL)
     return NULL;
   api->nonces = mado_api_writer_nonce_store_new (api->writer);
