@@ -106,7 +106,6 @@ static Refusal
 eligibility (MadoApiCall *call, MadoPerson *person, MadoCertificateKind kind, GError **error)
 {
   g_autoptr (GDateTime) today = g_date_time_new_from_unix_local (call->now);
-  g_autofree char *day = g_date_time_format (today, "%Y-%m-%d");
   MadoDate date = { MADO_DATE_DAY, g_date_time_get_year (today), g_date_time_get_month (today),
                     g_date_time_get_day_of_month (today), NULL };
 

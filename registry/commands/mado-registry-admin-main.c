@@ -173,7 +173,8 @@ cmd_link_card (int argc, char **argv)
     return mado_registry_admin_fail (error);
   const unsigned char *p = (const unsigned char *)der;
   X509 *x509 = d2i_X509 (NULL, &p, (long)length);
-  GBytes *kid = NULL, *serial = NULL;
+  g_autoptr (GBytes) kid = NULL;
+  g_autoptr (GBytes) serial = NULL;
   gboolean linked = x509 != NULL && mado_card_link_get (x509, &kid, &serial);
   X509_free (x509);
   if (!linked)
@@ -182,8 +183,6 @@ cmd_link_card (int argc, char **argv)
                            "not a DER certificate with an authority key identifier");
       return mado_registry_admin_fail (error);
     }
-  g_autoptr (GBytes) kid_owned = kid;
-  g_autoptr (GBytes) serial_owned = serial;
   g_autoptr (MadoRegistryStore) store = mado_registry_store_open (db, &error);
   if (store == NULL
       || !mado_registry_store_link_card (store, kid, serial, atena,

@@ -18,7 +18,7 @@
 # Environment: MADO_BUILD_DIR (default build), MADO_BENCH_BACKENDS ("sqlite postgresql"),
 # MADO_BENCH_CLIENTS (64), MADO_BENCH_DURATION (10), MADO_BENCH_CARDS (64),
 # MADO_BENCH_POOL_SQLITE (8), MADO_BENCH_POOL_PG (16), MADO_BENCH_KEEP=1 (keep the work dirs),
-# MADO_BENCH_WAIT_IDLE (120: before each phase, wait up to so many seconds for other work on the
+# MADO_BENCH_WAIT_IDLE (60: before each phase, wait up to so many seconds for other work on the
 # machine to stop; what still ran is reported as "other" CPU), MADO_BENCH_RETRIES (2) and
 # MADO_BENCH_NICE (e.g. -20: the whole run at that niceness, on a shared machine),
 # MADO_BENCH_FOREIGN_MAX (1.0: a scenario during which other users' processes took more CPU
@@ -38,7 +38,7 @@ duration=${MADO_BENCH_DURATION:-10}
 n_cards=${MADO_BENCH_CARDS:-64}
 pool_sqlite=${MADO_BENCH_POOL_SQLITE:-8}
 pool_pg=${MADO_BENCH_POOL_PG:-16}
-wait_idle=${MADO_BENCH_WAIT_IDLE:-120}
+wait_idle=${MADO_BENCH_WAIT_IDLE:-60}
 retries=${MADO_BENCH_RETRIES:-2}
 foreign_max=${MADO_BENCH_FOREIGN_MAX:-1.0}
 admin=$build/registry/mado-registry-admin
