@@ -4,7 +4,7 @@
  *
  *   bench-registry --scenario identity|issuance|tickets --url https://127.0.0.1:PORT \
  *       --cert KIOSK.pem --key KIOSK.key --ca CA.pem [--cards DIR] [--clients 64] \
- *       [--duration 10] [--warmup 1] [--server-pid PID]… [--db-pid POSTMASTER_PID]
+ *       [--duration 10] [--warmup 1] [--server-pid PID]… [--db-pid POSTMASTER_PID] [--wait-idle S]
  *   bench-registry --scenario raw-insert --db DSN [--clients 64] …   the durable ceiling
  *   bench-registry --scenario link --url … --cert CONSOLE.pem --key CONSOLE.key --ca CA.pem \
  *       --login LOGIN --password-file FILE --cards DIR --residents N     (set-up, through the API)
@@ -346,6 +346,95 @@ print_others (GString *out, GHashTable *before, GHashTable *after, double task_n
   foreign = MAX (foreign, task_not_ours - kernel);
   g_string_append_printf (out, "},\"foreign_s\":%.2f,\"kernel_threads_s\":%.2f", MAX (foreign, 0),
                           kernel);
+}
+
+/* The threads of the first --server-pid: tid → ProcCpu (name = the thread's comm). */
+static GHashTable *
+thread_snapshot (void)
+{
+  GHashTable *all = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  if (opt_server_pids == NULL || opt_server_pids[0] == NULL)
+    return all;
+  g_autofree char *dir = g_strdup_printf ("/proc/%s/task", opt_server_pids[0]);
+  DIR *d = opendir (dir);
+  struct dirent *e;
+  while (d != NULL && (e = readdir (d)) != NULL)
+    {
+      if (!isdigit ((guchar)e->d_name[0]))
+        continue;
+      char path[96], buf[512];
+      ProcCpu *p = g_new0 (ProcCpu, 1);
+      g_snprintf (path, sizeof path, "%s/%s/stat", dir, e->d_name);
+      FILE *f = fopen (path, "r");
+      size_t n = f != NULL ? fread (buf, 1, sizeof buf - 1, f) : 0;
+      if (f != NULL)
+        fclose (f);
+      buf[n] = '\0';
+      char *q = strrchr (buf, ')');
+      unsigned long long ut = 0, st = 0;
+      /* after "tid (comm) ": state … utime is the 12th field, stime the 13th */
+      if (q != NULL
+          && sscanf (q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+        p->seconds = (double)(ut + st) / (double)sysconf (_SC_CLK_TCK);
+      g_snprintf (path, sizeof path, "%s/%s/comm", dir, e->d_name);
+      f = fopen (path, "r");
+      if (f != NULL)
+        {
+          if (fgets (p->name, sizeof p->name, f) != NULL)
+            p->name[strcspn (p->name, "\n")] = '\0';
+          fclose (f);
+        }
+      g_hash_table_insert (all, GINT_TO_POINTER (atoi (e->d_name)), p);
+    }
+  if (d != NULL)
+    closedir (d);
+  return all;
+}
+
+/* ",\"server_threads\":{\"name\":{\"threads\":n,\"cpu_s\":total,\"busiest_s\":max},…}": where the
+ * server's CPU went, by thread name (one thread near the window's length is a serial bottleneck).
+ */
+static void
+print_threads (GString *out, GHashTable *before, GHashTable *after)
+{
+  typedef struct
+  {
+    guint n;
+    double total, max;
+  } Sum;
+  g_autoptr (GHashTable) by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, after);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      ProcCpu *b = v, *a = g_hash_table_lookup (before, k);
+      double used = b->seconds - (a != NULL ? a->seconds : 0.0);
+      Sum *sum = g_hash_table_lookup (by_name, b->name);
+      if (sum == NULL)
+        {
+          sum = g_new0 (Sum, 1);
+          g_hash_table_insert (by_name, g_strdup (b->name), sum);
+        }
+      sum->n++;
+      sum->total += used;
+      sum->max = MAX (sum->max, used);
+    }
+  g_string_append (out, ",\"server_threads\":{");
+  gboolean first = TRUE;
+  g_hash_table_iter_init (&it, by_name);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      Sum *sum = v;
+      if (sum->total < 0.05)
+        continue;
+      g_string_append_printf (out, "%s\"", first ? "" : ",");
+      json_escaped (out, k);
+      g_string_append_printf (out, "\":{\"threads\":%u,\"cpu_s\":%.2f,\"busiest_s\":%.2f}", sum->n,
+                              sum->total, sum->max);
+      first = FALSE;
+    }
+  g_string_append_c (out, '}');
 }
 
 typedef struct
@@ -1080,10 +1169,12 @@ run_load (void)
     g_usleep (MAX ((window_start_ns - t) / 1000, 1));
   cpu_sample (&a);
   g_autoptr (GHashTable) procs_before = proc_snapshot ();
+  g_autoptr (GHashTable) threads_before = thread_snapshot ();
   while ((t = now_ns ()) < window_end_ns)
     g_usleep (MAX ((window_end_ns - t) / 1000, 1));
   cpu_sample (&b);
   g_autoptr (GHashTable) procs_after = proc_snapshot ();
+  g_autoptr (GHashTable) threads_after = thread_snapshot ();
   for (guint i = 0; i < n; i++)
     pthread_join (threads[i], NULL);
 
@@ -1155,6 +1246,7 @@ run_load (void)
   g_string_truncate (out, out->len - 1); /* the closing brace */
   print_others (out, procs_before, procs_after,
                 b.machine_task_s - a.machine_task_s - gen - server - db);
+  print_threads (out, threads_before, threads_after);
   g_string_append_c (out, '}');
   printf ("%s\n", out->str);
   fflush (stdout);

@@ -23,7 +23,8 @@
 # MADO_BENCH_NICE (e.g. -20: the whole run at that niceness, on a shared machine),
 # MADO_BENCH_FOREIGN_MAX (1.0: a scenario during which other users' processes took more CPU
 # seconds than this is run again, the least disturbed run kept), MADO_BENCH_PERF=1 (perf record -a
-# -g during each HTTP scenario, to BUILD_DIR/bench/perf-COUNT-BACKEND-SCENARIO.data),
+# --call-graph dwarf for 4 s of each HTTP scenario, to BUILD_DIR/bench/perf-COUNT-BACKEND-
+# SCENARIO.data; ~50 MB each),
 # TMPDIR (where the databases go; the test PKI and the cards' keys are cached in
 # $TMPDIR/madoguchi-bench-registry/).
 set -euo pipefail
@@ -207,15 +208,16 @@ bench_backend() {
     shift
     say "$backend: $name…"
     if [[ -n ${MADO_BENCH_PERF:-} && $name != raw-insert* ]]; then
-      # The whole machine (mado-registryd, PostgreSQL's backends, the generator), call graphs,
-      # from the end of the idle wait to the end of the run: `perf report -i FILE --sort comm,dso`.
+      # The whole machine (mado-registryd, PostgreSQL's backends, the generator), DWARF call
+      # graphs (the build keeps no frame pointers), 4 s from about the second second of the
+      # run: `perf report -i FILE --sort comm,dso`.
       (
         "$bench" --scenario idle --wait-idle "$wait_idle" >/dev/null
-        exec perf record -q -F 499 -a -g -o "$build/bench/perf-$count-$backend-$name.data" \
-          -- sleep $((duration + 2)) >/dev/null 2>&1
+        sleep 2.5 # the generator's own idle check (0.5 s), its connections, the warm-up
+        exec perf record -q -F 199 -a --call-graph dwarf,16384 \
+          -o "$build/bench/perf-$count-$backend-$name.data" -- sleep 4 >/dev/null 2>&1
       ) &
       perf_pid=$!
-      sleep 1
     fi
     # On a shared machine: when someone else's processes used more than MADO_BENCH_FOREIGN_MAX
     # core-seconds in the window, wait for quiet and run again (MADO_BENCH_RETRIES times at
