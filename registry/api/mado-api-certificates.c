@@ -659,15 +659,9 @@ write_issuance (MadoApiCall *call, guint *status, JsonNode **answer, gpointer us
                      "お名前などに端末で印刷できない文字があります。窓口でお申し込みください。");
       return FALSE;
     }
-  guint8 digest[32];
-  mado_canonical_json_digest (doc_node, digest);
-  g_autofree char *digest_hex = NULL;
-  {
-    GString *h = g_string_sized_new (64);
-    for (guint i = 0; i < 32; i++)
-      g_string_append_printf (h, "%02x", digest[i]);
-    digest_hex = g_string_free (h, FALSE);
-  }
+  /* The digest the QR carries (print/: SHA-256 of the canonical form), in hex. */
+  g_autoptr (GBytes) canonical = mado_canonical_json (doc_node);
+  g_autofree char *digest_hex = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, canonical);
   g_autofree char *doc_text = json_to_string (doc_node, FALSE);
   for (guint i = 0; i < issued->len; i++)
     if (!mado_registry_store_set_issuance_document (

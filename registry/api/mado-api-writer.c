@@ -33,7 +33,6 @@ struct _MadoApiWriter
   GCond done;   /* callers wait for their item */
   GQueue queue; /* Item * */
   gboolean stopping;
-  guint64 batches, writes;
 };
 
 typedef struct
@@ -117,10 +116,6 @@ writer_thread (gpointer data)
             item->ok = mado_registry_store_run_in_transaction (worker->store, run_one, item,
                                                                &item->error);
           }
-      g_mutex_lock (&self->lock);
-      self->batches++;
-      self->writes += items->len;
-      g_mutex_unlock (&self->lock);
       finish (self, items);
     }
 }
@@ -201,15 +196,6 @@ mado_api_writer_run (MadoApiWriter *self, MadoApiWriterFunc func, gpointer user_
       return FALSE;
     }
   return TRUE;
-}
-
-void
-mado_api_writer_get_counts (MadoApiWriter *self, guint64 *batches, guint64 *writes)
-{
-  g_mutex_lock (&self->lock);
-  *batches = self->batches;
-  *writes = self->writes;
-  g_mutex_unlock (&self->lock);
 }
 
 /* ---- the nonce store over the writer ------------------------------------------------------------

@@ -41,7 +41,4 @@ gboolean mado_api_writer_run (MadoApiWriter *writer, MadoApiWriterFunc func, gpo
 /* A MadoNonceStore whose put and take are writes of @writer (so they share its commits). */
 MadoNonceStore *mado_api_writer_nonce_store_new (MadoApiWriter *writer);
 
-/* Batches committed and writes run so far (benchmarks). */
-void mado_api_writer_get_counts (MadoApiWriter *writer, guint64 *batches, guint64 *writes);
-
 G_END_DECLS

@@ -7,7 +7,6 @@
 #include "mado-api-private.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <string.h>
 
 #include "mado-app-error.h"
@@ -59,12 +58,7 @@ mado_api_random_id (guint bytes)
 char *
 mado_api_sha256_hex (const void *data, gsize length)
 {
-  guint8 digest[SHA256_DIGEST_LENGTH];
-  SHA256 (data, length, digest);
-  GString *out = g_string_sized_new (64);
-  for (guint i = 0; i < sizeof digest; i++)
-    g_string_append_printf (out, "%02x", digest[i]);
-  return g_string_free (out, FALSE);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
 }
 
 const char *
