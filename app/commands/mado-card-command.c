@@ -1005,20 +1005,15 @@ out:
   return fail (error);
 }
 
-/* A refusal from the registry: HTTP status and the API's error code (docs/api.md). */
+/* A refusal from the registry: HTTP status and the API's error code (docs/api.md), read by
+ * the sync client's own parser. */
 static void
 set_refused (GError **error, const char *what, guint status, const char *body)
 {
-  g_autoptr (JsonNode) node = body != NULL ? json_from_string (body, NULL) : NULL;
-  JsonObject *o
-      = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  JsonObject *e = o != NULL && json_object_has_member (o, "error")
-                          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error"))
-                      ? json_object_get_object_member (o, "error")
-                      : NULL;
+  g_autoptr (MadoSyncResponse) response = mado_sync_response_new (status, body, FALSE);
+  g_autofree char *code = mado_sync_response_dup_error_code (response);
   g_set_error (error, MADO_SYNC_ERROR, MADO_SYNC_ERROR_REJECTED,
-               "The registry refused %s (HTTP %u, %s)", what, status,
-               e != NULL ? json_object_get_string_member_with_default (e, "code", "?") : "?");
+               "The registry refused %s (HTTP %u, %s)", what, status, code != NULL ? code : "?");
 }
 
 /* The kiosk's identity check against the registry (docs/api.md "Identity"): the registry's

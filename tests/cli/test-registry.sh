@@ -48,6 +48,7 @@ expect_rc 0 "the right PIN again (tries reset)"
 kiosk_conf "$GONE_CERT" "$GONE_KEY"
 with_pin 1234 login --json --trust-dir "$TRUST" --registry "$REG_URL"
 expect_rc 114 "a revoked kiosk: the registry refuses it (sync.rejected)"
+check "the refusal names the API's code" grep -q "api.terminal-revoked" <<<"$OUT$ERR"
 
 kiosk_conf "$KIOSK_CERT" "$KIOSK_KEY"
 kill "$REG_PID" # the network cut: nothing answers any more
