@@ -373,6 +373,8 @@ typedef struct
   char *digest;
   char *stored; /* the answer as stored: {"status":…, "body":…} */
   gboolean replayed;
+  guint status;    /* a new write's answer, as it goes out (no need to parse it back) */
+  char *body_text; /* … its body */
 } WriteTx;
 
 static gboolean
@@ -404,15 +406,10 @@ write_tx_body (MadoRegistryStore *store, WriteTx *tx, GError **error)
   JsonNode *answer = NULL;
   if (!tx->func (tx->call, &status, &answer, tx->user_data, error))
     return FALSE;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_int_value (b, status);
-  json_builder_set_member_name (b, "body");
-  json_builder_add_value (b, answer);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  tx->stored = json_to_string (root, FALSE);
+  g_autoptr (JsonNode) body = answer;
+  tx->status = status;
+  tx->body_text = json_to_string (body, FALSE);
+  tx->stored = g_strdup_printf ("{\"status\":%u,\"body\":%s}", status, tx->body_text);
   return mado_registry_store_put_idempotent (store, tx->call->terminal->terminal_id, tx->key,
                                              tx->digest, tx->stored, tx->call->now, error);
 }
@@ -425,6 +422,7 @@ write_tx (MadoRegistryStore *store, gpointer user_data, GError **error)
   WriteTx *tx = user_data;
   MadoRegistryStore *own = tx->call->store;
   g_clear_pointer (&tx->stored, g_free);
+  g_clear_pointer (&tx->body_text, g_free);
   tx->replayed = FALSE;
   tx->call->fail_status = 0;
   tx->call->store = store;
@@ -461,19 +459,23 @@ mado_api_idempotent_write (MadoApiCall *call, MadoApiWriteFunc func, gpointer us
   g_string_append (what, call->request->path);
   g_string_append_c (what, '\n');
   g_string_append_len (what, data != NULL ? data : "", (gssize)size);
-  WriteTx tx
-      = { call, func, user_data, key, mado_api_sha256_hex (what->str, what->len), NULL, FALSE };
+  WriteTx tx = { call, func,  user_data, key, mado_api_sha256_hex (what->str, what->len),
+                 NULL, FALSE, 0,         NULL };
   g_string_free (what, TRUE);
 
   gboolean ok = mado_api_writer_run (call->api->writer, write_tx, &tx, &error);
   g_free (tx.digest);
   g_autofree char *stored = tx.stored;
+  g_autofree char *body_text = tx.body_text;
   if (!ok)
     {
       if (call->fail_status != 0)
         return mado_api_error (call->fail_status, call->fail_code, call->fail_message);
       return mado_api_error_from_gerror (error);
     }
+  if (!tx.replayed)
+    return mado_http_response_new_json (tx.status, body_text);
+  /* A replay: the stored answer, status and body as they first went out. */
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, stored, -1, NULL))
     return mado_api_error (500, "api.internal", "a stored answer does not parse");
@@ -481,8 +483,7 @@ mado_api_idempotent_write (MadoApiCall *call, MadoApiWriteFunc func, gpointer us
   guint status = (guint)json_object_get_int_member (o, "status");
   MadoHttpResponse *response
       = mado_api_json (status, json_node_copy (json_object_get_member (o, "body")));
-  if (tx.replayed)
-    mado_http_response_add_header (response, "Idempotent-Replayed", "true");
+  mado_http_response_add_header (response, "Idempotent-Replayed", "true");
   return response;
 }
 
