@@ -180,7 +180,8 @@ mado_registry_admin_import (int argc, char **argv)
     }
   for (guint i = 0; report.problems != NULL && i < report.problems->len; i++)
     fprintf (stderr, "%s\n", (const char *)g_ptr_array_index (report.problems, i));
-  printf ("rows %u persons %u households %u\n", report.rows, report.persons, report.households);
+  printf ("rows %u persons %u households %u seals-abolished %u\n", report.rows, report.persons,
+          report.households, report.seals_abolished);
   mado_linkage_import_report_clear (&report);
   return ok ? 0 : mado_registry_admin_fail (error);
 }

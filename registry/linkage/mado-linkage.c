@@ -770,6 +770,38 @@ check_across (Import *im, const MadoPerson *person, guint line, gboolean *new_ho
   return TRUE;
 }
 
+/* 印鑑登録 ends with the registration in the 住民基本台帳: a person recorded as moved out (転出),
+ * deceased (死亡) or otherwise removed (消除) has their registered seal abolished (職権による廃止)
+ * in the same transaction, on the day of the change (never before the seal's 登録日). */
+static gboolean
+abolish_seal (Import *im, const char *atena_number, MadoResidentStatus status,
+              const MadoDate *changed_on, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (MadoSealRegistration) reg
+      = mado_registry_store_find_seal_registration (im->store, atena_number, &local);
+  if (reg == NULL)
+    {
+      if (g_error_matches (local, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autofree char *changed = mado_date_to_iso (changed_on);
+  g_autofree char *registered = mado_date_to_iso (&reg->registered_on);
+  const char *day = changed != NULL && registered != NULL && strcmp (changed, registered) < 0
+                        ? registered
+                        : changed;
+  const char *reason = status == MADO_RESIDENT_STATUS_MOVED_OUT  ? "転出による廃止"
+                       : status == MADO_RESIDENT_STATUS_DECEASED ? "死亡による廃止"
+                                                                 : "住民票の消除による廃止";
+  if (!mado_seal_registration_abolish (reg, day, reason, error)
+      || !mado_registry_store_put_seal_registration (im->store, reg, error))
+    return FALSE;
+  im->report.seals_abolished++;
+  return TRUE;
+}
+
 static gboolean
 write_person (Import *im, MadoPerson *person, gboolean new_household, GError **error)
 {
@@ -794,6 +826,9 @@ write_person (Import *im, MadoPerson *person, gboolean new_household, GError **e
   entry->terminal = g_strdup (im->options.terminal);
   entry->person = person;
   if (mado_registry_store_record_change (im->store, entry, error) == 0)
+    return FALSE;
+  if (person->status != MADO_RESIDENT_STATUS_RESIDENT
+      && !abolish_seal (im, person->atena_number, person->status, &entry->moved_on, error))
     return FALSE;
   im->report.persons++;
   return TRUE;

@@ -62,10 +62,11 @@ typedef struct
 
 typedef struct
 {
-  guint rows;          /* data rows read (the header not counted) */
-  guint persons;       /* persons recorded (0 when anything was refused) */
-  guint households;    /* households written */
-  GPtrArray *problems; /* char *: "line 12, 生年月日 (birth_date): …"; never a value */
+  guint rows;            /* data rows read (the header not counted) */
+  guint persons;         /* persons recorded (0 when anything was refused) */
+  guint households;      /* households written */
+  guint seals_abolished; /* 印鑑登録 abolished because the person is no longer a resident */
+  GPtrArray *problems;   /* char *: "line 12, 生年月日 (birth_date): …"; never a value */
 } MadoLinkageImportReport;
 
 void mado_linkage_import_options_init (MadoLinkageImportOptions *options);

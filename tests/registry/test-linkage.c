@@ -657,6 +657,64 @@ test_import_bad_rows (TempDir *t, gconstpointer data)
   g_assert_true (store_has (store, "100000003"));
 }
 
+/* A person imported as moved out (転出) loses their registered seal (印鑑登録) in the same
+ * import, on the day of the change; the report counts it. */
+static void
+test_import_abolishes_seal (TempDir *t, gconstpointer data)
+{
+  g_autoptr (MadoRegistryStore) store = open_store (t, "seal.db");
+  g_autofree char *header = header_line (MADO_LINKAGE_RESIDENTS);
+  g_autofree char *first = resident_row ("100000001", NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  MadoLinkageImportOptions options;
+  MadoLinkageImportReport report = { 0 };
+  g_autofree char *atena = mado_atena_number_complete ("100000001");
+  (void)data;
+
+  mado_linkage_import_options_init (&options);
+  options.processed_on = "2026-04-01";
+  {
+    g_autofree char *csv = g_strconcat (header, first, NULL);
+    g_autoptr (GInputStream) in = input_of (csv);
+    g_assert_true (mado_linkage_import_residents (store, in, &options, &report, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (report.seals_abolished, ==, 0);
+    mado_linkage_import_report_clear (&report);
+  }
+  g_autofree char *text
+      = g_strdup_printf ("{\"registration_number\":\"IN-1\",\"atena_number\":\"%s\","
+                         "\"status\":\"registered\",\"registered_on\":\"2020-02-03\","
+                         "\"seal_image_png\":\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAMAAAAoyzS7AAAAA1B"
+                         "MVEXQHBzYhQn4AAAACklEQVR42mNgAAAAAgAB5Sfe/AAAAABJRU5ErkJggg==\"}",
+                         atena);
+  g_autoptr (MadoSealRegistration) seal = mado_seal_registration_new_from_data (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_put_seal_registration (store, seal, &error));
+  g_assert_no_error (error);
+
+  /* The same person again, now 住民状態 2 (転出者). */
+  g_autofree char *moved = resident_row ("100000001", "住民状態", "2");
+  g_autofree char *csv = g_strconcat (header, moved, NULL);
+  g_autoptr (GInputStream) in = input_of (csv);
+  options.processed_on = "2026-05-10";
+  g_assert_true (mado_linkage_import_residents (store, in, &options, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.persons, ==, 1);
+  g_assert_cmpuint (report.seals_abolished, ==, 1);
+  mado_linkage_import_report_clear (&report);
+
+  g_autoptr (MadoSealRegistration) read
+      = mado_registry_store_get_seal_registration (store, "IN-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->status, ==, MADO_SEAL_STATUS_ABOLISHED);
+  g_autofree char *day = mado_date_to_iso (&read->abolished_on);
+  g_assert_cmpstr (day, ==, "2026-05-10");
+  g_assert_cmpstr (read->abolition_reason, ==, "転出による廃止");
+  g_assert_null (mado_registry_store_find_seal_registration (store, atena, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
 /* Personal values in bad fields never reach a message. */
 static void
 test_import_no_values (void)
@@ -814,6 +872,8 @@ main (int argc, char **argv)
               temp_tear_down);
   g_test_add ("/registry/linkage/import/bad-rows", TempDir, NULL, temp_set_up, test_import_bad_rows,
               temp_tear_down);
+  g_test_add ("/registry/linkage/import/abolishes-seal", TempDir, NULL, temp_set_up,
+              test_import_abolishes_seal, temp_tear_down);
   g_test_add_func ("/registry/linkage/import/no-values", test_import_no_values);
   g_test_add_func ("/registry/linkage/import/line-numbers", test_import_line_numbers);
   g_test_add_func ("/registry/linkage/import/across-rows", test_import_across_rows);
