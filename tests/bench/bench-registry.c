@@ -26,6 +26,11 @@
  *   issuance  each client opens one identity session, then POST /v1/certificates/issuances
  *             (住民票の写し, 1 copy, 個人票, no options) with a fresh Idempotency-Key each.
  *   tickets   POST /v1/tickets, the category rotating A–Z request by request, fresh keys.
+ *   --rate R  open loop instead: the clients together offer R requests/s, client i at the times
+ *             start + (k·clients + i)/R, whatever the answers; a request's latency counts from
+ *             its scheduled time, not from when a late client got round to it (no coordinated
+ *             omission). The closed loop (no --rate) measures saturation: there, with N clients,
+ *             the mean latency is N / throughput by Little's law.
  *   raw-insert  no HTTP: one connection per client straight to the database, one ~300-byte row
  *             per transaction into a bench table, at the registry's durability (SQLite: WAL,
  *             synchronous=FULL, BEGIN IMMEDIATE … COMMIT; PostgreSQL: synchronous_commit on).
@@ -65,7 +70,7 @@ static char *opt_login, *opt_password_file, *opt_label;
 static char **opt_server_pids;
 static int opt_db_pid;
 static int opt_clients = 64, opt_residents, opt_cards_count;
-static double opt_duration = 10.0, opt_warmup = 1.0, opt_wait_idle = 0.0;
+static double opt_duration = 10.0, opt_warmup = 1.0, opt_wait_idle = 0.0, opt_rate = 0.0;
 
 static GOptionEntry entries[] = {
   { "scenario", 0, 0, G_OPTION_ARG_STRING, &opt_scenario,
@@ -80,6 +85,8 @@ static GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_STRING, &opt_db, "the database (raw-insert, ranges, dbsize)", "DSN" },
   { "clients", 0, 0, G_OPTION_ARG_INT, &opt_clients, "concurrent clients (default 64)", "N" },
   { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt_duration, "recorded seconds (default 10)", "S" },
+  { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &opt_rate,
+    "open loop: R requests/s offered in all, on a fixed schedule (default 0: closed loop)", "R" },
   { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &opt_warmup, "unrecorded seconds first (default 1)", "S" },
   { "server-pid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_server_pids,
     "the server's process (CPU from /proc/PID/stat)", "PID" },
@@ -892,11 +899,32 @@ http_loop (Client *c)
 {
   char key[96];
   char body[128];
+  /* Open loop: this client's k-th request is due at first + k·interval. */
+  guint64 interval = 0, due = 0;
+  if (opt_rate > 0)
+    {
+      interval = (guint64)((double)opt_clients / opt_rate * 1e9);
+      due = now_ns () + (guint64)((double)c->index / opt_rate * 1e9);
+    }
   for (;;)
     {
       guint64 start = now_ns ();
+      if (interval > 0)
+        {
+          if (due > start)
+            {
+              guint64 wait = due - start;
+              struct timespec ts = { (time_t)(wait / 1000000000u), (long)(wait % 1000000000u) };
+              while (nanosleep (&ts, &ts) != 0)
+                ;
+            }
+          start = due; /* latency from the scheduled time */
+          due += interval;
+        }
       if (start >= window_end_ns)
         break;
+      guint64 sent = now_ns ();
+      guint64 lag = interval > 0 && sent > start ? sent - start : 0; /* behind the schedule */
       long status = 0, want = 201;
       guint64 session_ns = 0;
       gboolean ok;
@@ -930,7 +958,7 @@ http_loop (Client *c)
           c->ok++;
           if (scenario == SCENARIO_IDENTITY)
             {
-              samples_add (&c->latency, session_ns);
+              samples_add (&c->latency, session_ns + lag);
               samples_add (&c->pair, end - start);
             }
           else
@@ -1209,6 +1237,8 @@ run_load (void)
                           "\"requests\":%" G_GUINT64_FORMAT ",\"ok\":%" G_GUINT64_FORMAT
                           ",\"failed\":%" G_GUINT64_FORMAT ",\"setup_failed\":%u,",
                           opt_scenario, n, n_cards, wall, ok + failed, ok, failed, setup_failed);
+  if (opt_rate > 0)
+    g_string_append_printf (out, "\"offered_per_s\":%.1f,", opt_rate);
   g_string_append (out, "\"errors\":{");
   GHashTableIter it;
   gpointer k, v;

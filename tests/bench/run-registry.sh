@@ -15,6 +15,11 @@
 # pool), tickets, identity, issuance. Prints a markdown table and writes it, with the JSON lines,
 # to BUILD_DIR/bench/registry-COUNT.{md,jsonl}.
 #
+# After each HTTP scenario's closed loop (64 clients that never pause: saturation, where the mean
+# latency is clients / throughput), the same scenario open-loop (bench-registry --rate) at each
+# fraction of MADO_BENCH_LOAD_STEPS ("0.25 0.5 0.75") of the throughput the closed loop reached:
+# the latency at that offered load, measured from each request's scheduled time.
+#
 # Environment: MADO_BUILD_DIR (default build), MADO_BENCH_BACKENDS ("sqlite postgresql"),
 # MADO_BENCH_CLIENTS (64), MADO_BENCH_DURATION (10), MADO_BENCH_CARDS (64),
 # MADO_BENCH_POOL_SQLITE (8), MADO_BENCH_POOL_PG (16), MADO_BENCH_KEEP=1 (keep the work dirs),
@@ -42,6 +47,7 @@ pool_pg=${MADO_BENCH_POOL_PG:-16}
 wait_idle=${MADO_BENCH_WAIT_IDLE:-60}
 retries=${MADO_BENCH_RETRIES:-2}
 foreign_max=${MADO_BENCH_FOREIGN_MAX:-1.0}
+load_steps=${MADO_BENCH_LOAD_STEPS:-0.25 0.5 0.75}
 admin=$build/registry/mado-registry-admin
 registryd=$build/registry/mado-registryd
 bench=$build/tests/bench/bench-registry
@@ -244,9 +250,21 @@ bench_backend() {
   run raw-insert --scenario raw-insert --db "$dsn"
   run "raw-insert ($pool connections)" --scenario raw-insert --db "$dsn" --clients "$pool" \
     --label "$label,\"variant\":\"pool\""
-  run tickets --scenario tickets "${kiosk[@]}"
-  run identity --scenario identity "${kiosk[@]}"
-  run issuance --scenario issuance "${kiosk[@]}"
+  # Each HTTP scenario closed-loop (saturation), then open-loop at fractions of what the closed
+  # loop reached: the latency a person sees at a given load, without coordinated omission.
+  local scen fraction rate saturated
+  for scen in tickets identity issuance; do
+    run "$scen" --scenario "$scen" "${kiosk[@]}"
+    saturated=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["throughput_per_s"])' \
+      "$line")
+    for fraction in $load_steps; do
+      rate=$(python3 -c 'import sys; print(round(float(sys.argv[1]) * float(sys.argv[2])))' \
+        "$saturated" "$fraction")
+      ((rate > 0)) || continue
+      run "$scen at $rate/s" --scenario "$scen" "${kiosk[@]}" --rate "$rate" \
+        --label "$label,\"variant\":\"open\",\"fraction\":$fraction"
+    done
+  done
 
   kill -TERM "$registryd_pid"
   wait "$registryd_pid" || true
@@ -291,6 +309,14 @@ if meta:
     out.append(f"{meta['date']}, commit {meta['commit']} (sources {meta['sources_sha256']}), {meta['host_cores']} cores, nice {meta.get('nice', 0)}.\n")
 out.append("| | " + " | ".join(name[b] for b in backends) + " |")
 out.append("|---|" + "---:|" * len(backends))
+def opens(b, scen):
+    return sorted((r for r in rows if r["backend"] == b and r["scenario"] == scen and r.get("variant") == "open"),
+                  key=lambda r: r["offered_per_s"])
+def best_open(b, scen):
+    good = [r for r in opens(b, scen) if r["latency_ms"]["p99"] < 20.0 and not r.get("failed")
+            and r["throughput_per_s"] >= 0.95 * r["offered_per_s"]]
+    if not opens(b, scen): return "—"
+    return f"{max(r['offered_per_s'] for r in good):,.0f}" if good else "none of " + ", ".join(f"{r['offered_per_s']:,.0f}" for r in opens(b, scen))
 def row(label, f):
     out.append(f"| {label} | " + " | ".join(f(b) for b in backends) + " |")
 row(f"seed {count:,} residents (s)", lambda b: f"{get(b,'seed')['seconds']:.1f}" if get(b,'seed') else "—")
@@ -311,7 +337,18 @@ for scen, label in (("tickets", "tickets"), ("identity", "identity sessions"), (
     if scen == "identity":
         row("identity pair (nonce + sign + session) p50 / p99 (ms)", lambda b: lat(get(b, "identity"), "pair_latency_ms"))
     row(f"{label}: errors", lambda b, s=scen: errs(get(b, s)))
+    row(f"{label}: highest offered rate with p99 < 20 ms (/s, open loop)", lambda b, s=scen: best_open(b, s))
 out.append("")
+if any(r.get("variant") == "open" for r in rows):
+    out.append("Open loop (bench-registry --rate): the clients offer a fixed rate, a fraction of what the closed loop reached; latency from each request's scheduled time.\n")
+    out.append("| backend | scenario | fraction of saturation | offered /s | answered /s | p50 | p90 | p99 | max (ms) | errors |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for b in backends:
+        for scen in ("tickets", "identity", "issuance"):
+            for r in opens(b, scen):
+                l = r["latency_ms"]
+                out.append(f"| {name[b]} | {scen} | {r.get('fraction', 0):.0%} | {r['offered_per_s']:,.0f} | {r['throughput_per_s']:,.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {errs(r)} |")
+    out.append("")
 cores = next((r["cores"] for r in rows if "cores" in r), 2)
 dur = next((r["wall_s"] for r in rows if "wall_s" in r), 10)
 out.append(f"CPU seconds over each {dur:.0f} s window ({cores:.0f} cores = {cores*dur:.0f} core-seconds): the generator (bench-registry), mado-registryd, PostgreSQL's backends, the whole machine busy, and of that what none of them used (other work on the machine); the generator's share of the cores.\n")
@@ -320,7 +357,7 @@ out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:
 for r in rows:
     if r["scenario"] == "seed": continue
     l = r["latency_ms"]; c = r["cpu_s"]
-    scen = r["scenario"] + (f" ({r['clients']} conns)" if r["scenario"] == "raw-insert" else "")
+    scen = r["scenario"] + (f" ({r['clients']} conns)" if r["scenario"] == "raw-insert" else "") + (f" at {r['offered_per_s']:,.0f}/s" if r.get("variant") == "open" else "")
     out.append(f"| {name[r['backend']]} | {scen} | {r['throughput_per_s']:,.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {c['generator']:.1f} | {c['server']:.1f} | {c['database']:.1f} | {c['machine_busy']:.1f} | {c.get('other', 0):.1f} | {r.get('foreign_s', 0):.1f} | {c['machine_iowait']:.1f} | {r['generator_share']:.0%} | {', '.join(f'{k} {v:.1f}' for k, v in (r.get('others') or {}).items()) or '—'} |")
 print("\n".join(out))
 EOF
