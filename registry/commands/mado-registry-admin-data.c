@@ -66,11 +66,9 @@ mado_registry_admin_seed (int argc, char **argv)
 }
 
 static gboolean
-collect_person (const MadoPerson *person, gpointer user_data, GError **error)
+write_person (const MadoPerson *person, gpointer user_data, GError **error)
 {
-  (void)error;
-  g_ptr_array_add (user_data, mado_person_copy (person));
-  return TRUE;
+  return mado_linkage_writer_add (user_data, person, NULL, error);
 }
 
 int
@@ -120,6 +118,7 @@ mado_registry_admin_export (int argc, char **argv)
   GOutputStream *os = G_OUTPUT_STREAM (stream);
   gboolean ok;
   g_autoptr (GPtrArray) items = NULL;
+  guint count = 0;
   if (strcmp (what, "moves") == 0)
     ok = (items = mado_registry_store_list_move_drafts (store, wanted, 0, &error)) != NULL
          && mado_linkage_export_move_notices (items, flags, os, NULL, &error);
@@ -128,9 +127,12 @@ mado_registry_admin_export (int argc, char **argv)
          && mado_linkage_export_issuances (items, flags, os, NULL, &error);
   else if (strcmp (what, "residents") == 0)
     {
-      items = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_person_free);
-      ok = mado_registry_store_foreach_person (store, collect_person, items, &error)
-           && mado_linkage_export_residents (items, flags, os, NULL, &error);
+      /* every resident: one at a time from the store to the file, never all in memory */
+      g_autoptr (MadoLinkageWriter) writer
+          = mado_linkage_writer_new (MADO_LINKAGE_RESIDENTS, flags, os);
+      ok = mado_registry_store_foreach_person (store, write_person, writer, &error)
+           && mado_linkage_writer_finish (writer, NULL, &error);
+      count = mado_linkage_writer_get_count (writer);
     }
   else
     return mado_registry_admin_usage ("export --what moves|issuances|residents");
@@ -139,7 +141,7 @@ mado_registry_admin_export (int argc, char **argv)
       g_file_delete (file, NULL, NULL);
       return mado_registry_admin_fail (error);
     }
-  printf ("%u\n", items->len);
+  printf ("%u\n", items != NULL ? items->len : count);
   return 0;
 }
 

@@ -386,74 +386,139 @@ append_row (GString *out, const Column *columns, guint n, JsonObject *root, Json
 typedef gboolean (*ValidateFunc) (gconstpointer object, GError **error);
 typedef JsonNode *(*ToJsonFunc) (gconstpointer object);
 
-static gboolean export(MadoLinkageFormat format, GPtrArray *objects, const char *what,
-                       ValidateFunc validate, ToJsonFunc to_json, MadoLinkageFlags flags,
-                       GOutputStream *output, GCancellable *cancellable, GError **error)
+struct _MadoLinkageWriter
 {
-  guint n;
-  const Column *columns = format_columns (format, &n);
-  g_autoptr (GString) out = g_string_sized_new (FLUSH_AT + 4096);
+  MadoLinkageFormat format;
+  const Column *columns;
+  guint n_columns;
+  const char *what;
+  ValidateFunc validate;
+  ToJsonFunc to_json;
+  GOutputStream *output;
+  GString *out;
+  guint count;
+};
 
-  g_return_val_if_fail (objects != NULL, FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
-
-  append_header (out, columns, n, flags);
-  for (guint i = 0; i < objects->len; i++)
+MadoLinkageWriter *
+mado_linkage_writer_new (MadoLinkageFormat format, MadoLinkageFlags flags, GOutputStream *output)
+{
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), NULL);
+  MadoLinkageWriter *w = g_new0 (MadoLinkageWriter, 1);
+  w->format = format;
+  w->columns = format_columns (format, &w->n_columns);
+  switch (format)
     {
-      gconstpointer object = g_ptr_array_index (objects, i);
-      g_autoptr (JsonNode) node = NULL;
-      JsonObject *root;
+    case MADO_LINKAGE_RESIDENTS:
+      w->what = "persons";
+      w->validate = (ValidateFunc)mado_person_validate;
+      w->to_json = (ToJsonFunc)mado_person_to_json;
+      break;
+    case MADO_LINKAGE_MOVE_NOTICES:
+      w->what = "drafts";
+      w->validate = (ValidateFunc)mado_move_draft_validate;
+      w->to_json = (ToJsonFunc)mado_move_draft_to_json;
+      break;
+    case MADO_LINKAGE_ISSUANCES:
+    default:
+      w->what = "issuances";
+      w->validate = (ValidateFunc)mado_issuance_validate;
+      w->to_json = (ToJsonFunc)mado_issuance_to_json;
+      break;
+    }
+  w->output = g_object_ref (output);
+  w->out = g_string_sized_new (FLUSH_AT + 4096);
+  append_header (w->out, w->columns, w->n_columns, flags);
+  return w;
+}
 
-      if (!validate (object, error))
+void
+mado_linkage_writer_free (MadoLinkageWriter *w)
+{
+  if (w == NULL)
+    return;
+  g_clear_object (&w->output);
+  g_string_free (w->out, TRUE);
+  g_free (w);
+}
+
+guint
+mado_linkage_writer_get_count (const MadoLinkageWriter *w)
+{
+  return w->count;
+}
+
+gboolean
+mado_linkage_writer_add (MadoLinkageWriter *w, gconstpointer object, GCancellable *cancellable,
+                         GError **error)
+{
+  g_return_val_if_fail (w != NULL && object != NULL, FALSE);
+  if (!w->validate (object, error))
+    {
+      g_prefix_error (error, "%s[%u].", w->what, w->count);
+      return FALSE;
+    }
+  g_autoptr (JsonNode) node = w->to_json (object);
+  JsonObject *root = json_node_get_object (node);
+  if (w->format == MADO_LINKAGE_MOVE_NOTICES)
+    {
+      JsonArray *members = json_object_get_array_member (root, "members");
+      if (g_str_equal (json_object_get_string_member (root, "status"), "draft"))
         {
-          g_prefix_error (error, "%s[%u].", what, i);
+          g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID,
+                       "%s[%u].status: a draft not yet submitted is not exported", w->what,
+                       w->count);
           return FALSE;
         }
-      node = to_json (object);
-      root = json_node_get_object (node);
-      if (format == MADO_LINKAGE_MOVE_NOTICES)
-        {
-          JsonArray *members = json_object_get_array_member (root, "members");
-          if (g_str_equal (json_object_get_string_member (root, "status"), "draft"))
-            {
-              g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_INVALID,
-                           "%s[%u].status: a draft not yet submitted is not exported", what, i);
-              return FALSE;
-            }
-          for (guint k = 0; k < json_array_get_length (members); k++)
-            append_row (out, columns, n, root, json_array_get_object_element (members, k), k);
-        }
-      else
-        append_row (out, columns, n, root, NULL, 0);
-      if (out->len >= FLUSH_AT && !flush (output, out, cancellable, error))
-        return FALSE;
+      for (guint k = 0; k < json_array_get_length (members); k++)
+        append_row (w->out, w->columns, w->n_columns, root,
+                    json_array_get_object_element (members, k), k);
     }
-  return flush (output, out, cancellable, error);
+  else
+    append_row (w->out, w->columns, w->n_columns, root, NULL, 0);
+  w->count++;
+  if (w->out->len >= FLUSH_AT && !flush (w->output, w->out, cancellable, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+mado_linkage_writer_finish (MadoLinkageWriter *w, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (w != NULL, FALSE);
+  return flush (w->output, w->out, cancellable, error);
+}
+
+static gboolean export(MadoLinkageFormat format, GPtrArray *objects, MadoLinkageFlags flags,
+                       GOutputStream *output, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (objects != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
+  g_autoptr (MadoLinkageWriter) w = mado_linkage_writer_new (format, flags, output);
+  for (guint i = 0; i < objects->len; i++)
+    if (!mado_linkage_writer_add (w, g_ptr_array_index (objects, i), cancellable, error))
+      return FALSE;
+  return mado_linkage_writer_finish (w, cancellable, error);
 }
 
 gboolean
 mado_linkage_export_residents (GPtrArray *persons, MadoLinkageFlags flags, GOutputStream *output,
                                GCancellable *cancellable, GError **error)
 {
-  return export(MADO_LINKAGE_RESIDENTS, persons, "persons", (ValidateFunc)mado_person_validate,
-                (ToJsonFunc)mado_person_to_json, flags, output, cancellable, error);
+  return export(MADO_LINKAGE_RESIDENTS, persons, flags, output, cancellable, error);
 }
 
 gboolean
 mado_linkage_export_move_notices (GPtrArray *drafts, MadoLinkageFlags flags, GOutputStream *output,
                                   GCancellable *cancellable, GError **error)
 {
-  return export(MADO_LINKAGE_MOVE_NOTICES, drafts, "drafts", (ValidateFunc)mado_move_draft_validate,
-                (ToJsonFunc)mado_move_draft_to_json, flags, output, cancellable, error);
+  return export(MADO_LINKAGE_MOVE_NOTICES, drafts, flags, output, cancellable, error);
 }
 
 gboolean
 mado_linkage_export_issuances (GPtrArray *issuances, MadoLinkageFlags flags, GOutputStream *output,
                                GCancellable *cancellable, GError **error)
 {
-  return export(MADO_LINKAGE_ISSUANCES, issuances, "issuances",
-                (ValidateFunc)mado_issuance_validate, (ToJsonFunc)mado_issuance_to_json, flags,
-                output, cancellable, error);
+  return export(MADO_LINKAGE_ISSUANCES, issuances, flags, output, cancellable, error);
 }
 
 /* ---- import ------------------------------------------------------------------------------- */

@@ -52,6 +52,20 @@ gboolean mado_linkage_export_issuances (GPtrArray *issuances, MadoLinkageFlags f
                                         GOutputStream *output, GCancellable *cancellable,
                                         GError **error);
 
+/* The same CSV one object at a time, for exports too large to hold (every resident): the
+ * header is written by _new, each _add validates and appends its row(s), _finish writes what is
+ * buffered (the caller closes @output). A refused object leaves the rows before it written. */
+typedef struct _MadoLinkageWriter MadoLinkageWriter;
+MadoLinkageWriter *mado_linkage_writer_new (MadoLinkageFormat format, MadoLinkageFlags flags,
+                                            GOutputStream *output);
+gboolean mado_linkage_writer_add (MadoLinkageWriter *writer, gconstpointer object,
+                                  GCancellable *cancellable, GError **error);
+gboolean mado_linkage_writer_finish (MadoLinkageWriter *writer, GCancellable *cancellable,
+                                     GError **error);
+guint mado_linkage_writer_get_count (const MadoLinkageWriter *writer); /* objects added */
+void mado_linkage_writer_free (MadoLinkageWriter *writer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MadoLinkageWriter, mado_linkage_writer_free)
+
 typedef struct
 {
   MadoMoveReason reason; /* 異動事由 of each history entry; default 改製 (entry_remaking) */

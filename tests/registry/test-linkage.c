@@ -657,6 +657,56 @@ test_import_bad_rows (TempDir *t, gconstpointer data)
   g_assert_true (store_has (store, "100000003"));
 }
 
+static gboolean
+collect (const MadoPerson *person, gpointer user_data, GError **error)
+{
+  g_ptr_array_add (user_data, mado_person_copy (person));
+  return TRUE;
+}
+
+static gboolean
+write_one (const MadoPerson *person, gpointer user_data, GError **error)
+{
+  return mado_linkage_writer_add (user_data, person, NULL, error);
+}
+
+/* The streaming writer, fed person by person from the store (what `mado-registry-admin export
+ * --what residents` does, never holding them all), writes the same bytes as the export of the
+ * whole array. */
+static void
+test_writer_streams (TempDir *t, gconstpointer data)
+{
+  g_autoptr (MadoRegistryStore) store = open_store (t, "stream.db");
+  g_autoptr (GPtrArray) persons = g_ptr_array_new_with_free_func ((GDestroyNotify)mado_person_free);
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+  MadoSeedOptions seed;
+  MadoSeedReport seeded;
+  (void)data;
+
+  mado_seed_options_init (&seed);
+  seed.count = 300;
+  seed.seed = 9;
+  g_assert_true (mado_registry_seed (store, &seed, &seeded, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_registry_store_foreach_person (store, collect, persons, &error));
+  g_assert_no_error (error);
+  g_autofree char *whole
+      = export_to_string (mado_linkage_export_residents, persons, MADO_LINKAGE_FLAG_BOM);
+
+  g_autoptr (MadoLinkageWriter) writer
+      = mado_linkage_writer_new (MADO_LINKAGE_RESIDENTS, MADO_LINKAGE_FLAG_BOM, out);
+  g_assert_true (mado_registry_store_foreach_person (store, write_one, writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (mado_linkage_writer_finish (writer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (mado_linkage_writer_get_count (writer), ==, 300);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL)); /* NUL */
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  g_assert_cmpstr (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), ==, whole);
+  g_assert_cmpuint (strlen (whole), >, 300 * 100);
+}
+
 /* A person imported as moved out (転出) loses their registered seal (印鑑登録) in the same
  * import, on the day of the change; the report counts it. */
 static void
@@ -872,6 +922,8 @@ main (int argc, char **argv)
               temp_tear_down);
   g_test_add ("/registry/linkage/import/bad-rows", TempDir, NULL, temp_set_up, test_import_bad_rows,
               temp_tear_down);
+  g_test_add ("/registry/linkage/export/writer-streams", TempDir, NULL, temp_set_up,
+              test_writer_streams, temp_tear_down);
   g_test_add ("/registry/linkage/import/abolishes-seal", TempDir, NULL, temp_set_up,
               test_import_abolishes_seal, temp_tear_down);
   g_test_add_func ("/registry/linkage/import/no-values", test_import_no_values);
