@@ -80,6 +80,17 @@ const MadoModelSchema mado_honseki_schema
 
 /* ---- foreign residents' items ---- */
 
+gboolean
+mado_status_of_residence_is_indefinite (const char *status_of_residence)
+{
+  /* 入管法 別表第二 永住者, and 高度専門職 第2号: the 在留期間 is 無期限 (入管法施行規則 別表第二),
+   * so the 住民票 carries no 在留期間 and no 満了の日. Written as the 在留カード prints them. */
+  return status_of_residence != NULL
+         && (g_str_equal (status_of_residence, "永住者")
+             || g_str_equal (status_of_residence, "高度専門職2号")
+             || g_str_equal (status_of_residence, "高度専門職２号"));
+}
+
 static gboolean
 foreign_check (gconstpointer object, const char *path, GError **error)
 {
@@ -94,9 +105,17 @@ foreign_check (gconstpointer object, const char *path, GError **error)
       if (f->status_of_residence == NULL)
         return mado_model_fail (error, MADO_MODEL_ERROR_MISSING, path, "status_of_residence",
                                 "required for 中長期在留者 (在留資格)");
-      if (f->period_expires.precision == MADO_DATE_ABSENT)
+      gboolean indefinite = mado_status_of_residence_is_indefinite (f->status_of_residence);
+      if (!indefinite && f->period_expires.precision == MADO_DATE_ABSENT)
         return mado_model_fail (error, MADO_MODEL_ERROR_MISSING, path, "period_expires",
-                                "required for 中長期在留者 (在留期間の満了の日)");
+                                "required for 中長期在留者 (在留期間の満了の日) other than 永住者 "
+                                "and 高度専門職2号");
+      if (indefinite && f->period_expires.precision != MADO_DATE_ABSENT)
+        return mado_model_fail (error, MADO_MODEL_ERROR_INVALID, path, "period_expires",
+                                "永住者 and 高度専門職2号 have no 在留期間の満了の日");
+      if (indefinite && f->period_of_stay != NULL)
+        return mado_model_fail (error, MADO_MODEL_ERROR_INVALID, path, "period_of_stay",
+                                "永住者 and 高度専門職2号 have no 在留期間");
     }
   if (f->tsusho_furigana != NULL && f->tsusho == NULL)
     return mado_model_fail (error, MADO_MODEL_ERROR_INVALID, path, "tsusho_furigana",

@@ -60,15 +60,15 @@ typedef struct
 /* 外国人住民の記載事項 (法30条の45). */
 typedef struct
 {
-  char *alphabet_name;             /* 氏名（アルファベット） */
-  char *tsusho;                    /* 通称 */
-  char *tsusho_furigana;           /* 通称のフリガナ */
-  char *nationality;               /* 国籍・地域 */
-  MadoForeignCategory category;    /* 第30条45規定区分 */
-  char *status_of_residence;       /* 在留資格 */
-  char *period_of_stay;            /* 在留期間 (「3年」「5年」) */
-  MadoDate period_expires;         /* 在留期間の満了の日 */
-  char *card_number;               /* 在留カード等番号 */
+  char *alphabet_name;          /* 氏名（アルファベット） */
+  char *tsusho;                 /* 通称 */
+  char *tsusho_furigana;        /* 通称のフリガナ */
+  char *nationality;            /* 国籍・地域 */
+  MadoForeignCategory category; /* 第30条45規定区分 */
+  char *status_of_residence;    /* 在留資格 */
+  char *period_of_stay;         /* 在留期間 (「3年」「5年」) */
+  MadoDate period_expires;      /* 在留期間の満了の日; absent for 永住者 (無期限) */
+  char *card_number;            /* 在留カード等番号 */
   MadoDate foreign_resident_since; /* 外国人住民となった年月日 */
 } MadoForeignResident;
 
@@ -214,5 +214,10 @@ const char *mado_move_reason_to_string (MadoMoveReason reason);
  * calendar day), taking its period and any temporary release into account. */
 gboolean mado_issuance_block_applies (const MadoIssuanceBlock *block, const char *process,
                                       const MadoDate *date);
+
+/* Whether @status_of_residence (在留資格, as printed) has no 在留期間: 永住者 and 高度専門職2号.
+ * A 中長期在留者 with one has neither 在留期間 nor 在留期間の満了の日; every other needs the
+ * 満了の日. */
+gboolean mado_status_of_residence_is_indefinite (const char *status_of_residence);
 
 G_END_DECLS

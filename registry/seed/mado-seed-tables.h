@@ -528,9 +528,9 @@ static const SeedNationality seed_nationalities[] = {
   { "米国", 20, SEED_NAMES (us_family), SEED_NAMES (us_male), SEED_NAMES (us_female), FALSE, 0 },
 };
 
-/* 在留資格 of 中長期在留者 (永住者 is left out: it has no 在留期間の満了の日, which the model
- * requires for every 中長期在留者). `family`: may bring a family (the others live alone or in a
- * shared house); dependants get `dependant`. */
+/* 在留資格 of 中長期在留者. `family`: may bring a family (the others live alone or in a shared
+ * house); dependants get `dependant`. 永住者 has no 在留期間 (periods NULL): no 在留期間 and no
+ * 在留期間の満了の日 (mado_status_of_residence_is_indefinite). */
 typedef struct
 {
   const char *status;
@@ -553,4 +553,5 @@ static const SeedStatus seed_statuses[] = {
   { "教授", { "5年", "3年", "1年" }, 2, TRUE, "家族滞在" },
   { "高度専門職1号ロ", { "5年", "5年", "5年" }, 3, TRUE, "家族滞在" },
   { "企業内転勤", { "3年", "1年", "5年" }, 4, TRUE, "家族滞在" },
+  { "永住者", { NULL, NULL, NULL }, 20, TRUE, "永住者の配偶者等" },
 };

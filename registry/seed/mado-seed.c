@@ -805,11 +805,16 @@ static void
 fill_mid_long (Seeder *s, MadoForeignResident *f, const SeedStatus *status, guint index)
 {
   const char *period = status->periods[g_rand_int_range (s->rand, 0, 3)];
+  /* drawn for every status, so the random stream stays the same length */
+  guint32 expires_in
+      = (guint32)rand_range (s, 14, MAX (period != NULL ? period_days (period) : 0, 30));
   f->category = MADO_FOREIGN_CATEGORY_MID_LONG_TERM;
   f->status_of_residence = g_strdup (status->status);
-  f->period_of_stay = g_strdup (period);
-  date_from_julian (&f->period_expires,
-                    s->today + (guint32)rand_range (s, 14, MAX (period_days (period), 30)));
+  if (period != NULL) /* 永住者: 無期限, neither 在留期間 nor 満了の日 */
+    {
+      f->period_of_stay = g_strdup (period);
+      date_from_julian (&f->period_expires, s->today + expires_in);
+    }
   f->card_number = residence_card_number (s->options.seed, index);
 }
 
@@ -1076,6 +1081,12 @@ seed_household (Seeder *s, MadoRegistryStore *store, GError **error)
             {
               SeedStatus dependant = *head_status;
               dependant.status = head_status->dependant;
+              if (dependant.periods[0] == NULL) /* a 永住者's family: 永住者の配偶者等, 1–5 years */
+                {
+                  dependant.periods[0] = "3年";
+                  dependant.periods[1] = "1年";
+                  dependant.periods[2] = "5年";
+                }
               fill_mid_long (s, f, &dependant, index);
             }
           since = MAX (since, s->foreign_start);

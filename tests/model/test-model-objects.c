@@ -494,6 +494,49 @@ test_case (gconstpointer data)
     }
 }
 
+/* 永住者 (and 高度専門職2号): a 中長期在留者 whose 在留期間 is 無期限 — no 在留期間, no 満了の日;
+ * with one it is refused; any other 在留資格 still needs the 満了の日. */
+static void
+test_permanent_resident (void)
+{
+  static const struct
+  {
+    const char *status;
+    gboolean with_period;
+    int code; /* 0: valid */
+    const char *named;
+  } permanent[] = {
+    { "\"永住者\"", FALSE, 0, NULL },
+    { "\"高度専門職2号\"", FALSE, 0, NULL },
+    { "\"永住者\"", TRUE, MADO_MODEL_ERROR_INVALID, "foreign.period_expires" },
+    { "\"永住者の配偶者等\"", FALSE, MADO_MODEL_ERROR_MISSING, "foreign.period_expires" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (permanent); i++)
+    {
+      g_autoptr (JsonNode) node = load_sample ("person-foreign.json");
+      g_autoptr (GError) error = NULL;
+      mutate (node, "foreign.status_of_residence", permanent[i].status);
+      if (!permanent[i].with_period)
+        {
+          mutate (node, "foreign.period_expires", NULL);
+          mutate (node, "foreign.period_of_stay", NULL);
+        }
+      g_autoptr (JsonNode) out = mado_model_normalize (MADO_MODEL_KIND_PERSON, node, &error);
+      if (permanent[i].code == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (out);
+          g_autoptr (MadoPerson) p = mado_person_new_from_json (out, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (p->foreign->period_expires.precision, ==, MADO_DATE_ABSENT);
+          continue;
+        }
+      g_assert_error (error, MADO_MODEL_ERROR, permanent[i].code);
+      g_autofree char *prefix = g_strconcat (permanent[i].named, ": ", NULL);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+    }
+}
+
 static void
 test_syntax (void)
 {
@@ -886,6 +929,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/objects/round-trips", test_round_trips);
   g_test_add_func ("/model/objects/typed-round-trip", test_typed_round_trip);
   g_test_add_func ("/model/objects/syntax", test_syntax);
+  g_test_add_func ("/model/objects/permanent-resident", test_permanent_resident);
   g_test_add_func ("/model/objects/built-in-c", test_built_in_c);
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
