@@ -424,7 +424,7 @@ rd_peek_header (Reader *r, guint64 limit, Header *h, GError **error)
 static gboolean
 rd_enter (Reader *r, guint64 limit, guint8 tag, const char *what, guint64 *end, GError **error)
 {
-  Header h;
+  Header h = { 0 };
   if (!rd_peek_header (r, limit, &h, error))
     return FALSE;
   if (h.tag != tag)
@@ -447,7 +447,7 @@ typedef struct
 static gboolean
 rd_element (Reader *r, guint64 limit, const char *what, Element *e, GError **error)
 {
-  Header h;
+  Header h = { 0 };
   if (!rd_peek_header (r, limit, &h, error))
     return FALSE;
   if (h.length > MAX_ELEMENT - h.header_len)
@@ -1090,7 +1090,7 @@ parse_tbs (Reader *r, Crl *crl, guint64 tbs_end, GError **error)
     return FALSE;
   if (more > 0 && tag == 0x30)
     {
-      guint64 list_end;
+      guint64 list_end = 0;
       if (!rd_enter (r, tbs_end, 0x30, "revokedCertificates", &list_end, error))
         return FALSE;
       while (rd_offset (r) < list_end)
@@ -1127,7 +1127,7 @@ parse_tbs (Reader *r, Crl *crl, guint64 tbs_end, GError **error)
 static gboolean
 parse_crl (Reader *r, Crl *crl, GError **error)
 {
-  guint64 outer_end, tbs_end;
+  guint64 outer_end = 0, tbs_end = 0;
   guint64 limit = r->pem ? G_MAXUINT64 : r->file_size;
 
   if (!rd_need (r, 1, error))
