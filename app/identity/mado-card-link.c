@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "mado-card-link.h"
 
+#include "mado-cert-parse.h"
 #include "mado-openssl-private.h"
 
 GBytes *
@@ -74,4 +75,20 @@ mado_card_link_hash_der (GBytes *certificate_der)
   const unsigned char *p = g_bytes_get_data (certificate_der, &len);
   g_autoptr (X509) cert = d2i_X509 (NULL, &p, (long)len);
   return cert != NULL ? mado_card_link_hash (cert) : NULL;
+}
+
+gboolean
+mado_card_link_get_der (GBytes *certificate_der, GBytes **key_identifier, GBytes **serial)
+{
+  g_autoptr (MadoCertParsed) cert = mado_cert_parse_bytes (certificate_der);
+  if (cert == NULL || cert->authority_key_id == NULL
+      || ASN1_STRING_length (cert->authority_key_id) <= 0)
+    return FALSE;
+  GBytes *magnitude = mado_card_link_serial_magnitude (cert->serial);
+  if (magnitude == NULL)
+    return FALSE;
+  *key_identifier = g_bytes_new (ASN1_STRING_get0_data (cert->authority_key_id),
+                                 (gsize)ASN1_STRING_length (cert->authority_key_id));
+  *serial = magnitude;
+  return TRUE;
 }

@@ -24,5 +24,8 @@ gboolean mado_card_link_get (X509 *certificate, GBytes **key_identifier, GBytes 
 /* The hash, 64 lowercase hex digits; NULL without an authority key identifier. */
 char *mado_card_link_hash (X509 *certificate);
 char *mado_card_link_hash_der (GBytes *certificate_der);
+/* The pair from DER by the verifier's strict parse (mado-cert-parse.h: no d2i_X509(), whose
+ * public-key decoding is the cost); FALSE when malformed or without an authority key id. */
+gboolean mado_card_link_get_der (GBytes *certificate_der, GBytes **key_identifier, GBytes **serial);
 
 G_END_DECLS

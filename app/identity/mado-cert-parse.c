@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "mado-cert-parse.h"
 
+#include <openssl/core_names.h>
 #include <openssl/x509v3.h>
 
 #include "mado-openssl-private.h"
@@ -247,6 +248,8 @@ mado_cert_parse (const guint8 *der, gsize len)
       || !expect (&p, &left, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &subject)
       || !expect (&p, &left, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &spki))
     return NULL;
+  c->spki = spki.whole;
+  c->spki_len = spki.whole_len;
   q = issuer.whole;
   c->issuer = d2i_X509_NAME (NULL, &q, (long)issuer.whole_len);
   q = subject.whole;
@@ -286,6 +289,14 @@ mado_cert_parse (const guint8 *der, gsize len)
   return g_steal_pointer (&c);
 }
 
+MadoCertParsed *
+mado_cert_parse_bytes (GBytes *der)
+{
+  gsize len = 0;
+  const guint8 *data = der != NULL ? g_bytes_get_data (der, &len) : NULL;
+  return len > 0 ? mado_cert_parse (data, len) : NULL;
+}
+
 gboolean
 mado_cert_parsed_verify (const MadoCertParsed *cert, EVP_PKEY *key)
 {
@@ -299,4 +310,122 @@ mado_cert_parsed_verify (const MadoCertParsed *cert, EVP_PKEY *key)
     return FALSE;
   return EVP_DigestVerify (ctx, cert->signature, cert->signature_len, cert->tbs, cert->tbs_len)
          == 1;
+}
+
+/* ---- the subject public key ---------------------------------------------------------- */
+
+/* rsaEncryption, 1.2.840.113549.1.1.1: the OBJECT IDENTIFIER's content octets */
+static const guint8 rsa_encryption[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+
+/* The modulus may have up to 16384 bits (OpenSSL's own limit for RSA). */
+#define MAX_RSA_BYTES 2048
+
+/* A positive DER INTEGER's magnitude (minimal encoding, not zero), at most @max bytes. */
+static gboolean
+positive_integer (const guint8 **p, gsize *left, gsize max, const guint8 **magnitude,
+                  gsize *magnitude_len)
+{
+  Element e;
+  if (!expect (p, left, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &e) || e.constructed || e.content_len == 0
+      || (e.content[0] & 0x80) != 0)
+    return FALSE;
+  const guint8 *m = e.content;
+  gsize n = e.content_len;
+  if (m[0] == 0)
+    {
+      if (n == 1 || (m[1] & 0x80) == 0) /* zero, or not minimal */
+        return FALSE;
+      m++;
+      n--;
+    }
+  if (n > max)
+    return FALSE;
+  *magnitude = m;
+  *magnitude_len = n;
+  return TRUE;
+}
+
+/* OSSL_PARAM_construct_BN() takes an unsigned integer in the machine's byte order. */
+static void
+to_native (guint8 *out, const guint8 *big_endian, gsize len)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  for (gsize i = 0; i < len; i++)
+    out[i] = big_endian[len - 1 - i];
+#else
+  memcpy (out, big_endian, len);
+#endif
+}
+
+static EVP_PKEY *
+rsa_public_key (const Element *bits)
+{
+  /* BIT STRING: no unused bits, then RSAPublicKey ::= SEQUENCE { modulus, publicExponent } */
+  if (bits->constructed || bits->content_len < 1 || bits->content[0] != 0)
+    return NULL;
+  const guint8 *p = bits->content + 1;
+  gsize left = bits->content_len - 1;
+  Element seq;
+  if (!expect (&p, &left, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &seq) || left != 0)
+    return NULL;
+  p = seq.content;
+  left = seq.content_len;
+  const guint8 *n = NULL, *e = NULL;
+  gsize n_len = 0, e_len = 0;
+  if (!positive_integer (&p, &left, MAX_RSA_BYTES, &n, &n_len)
+      || !positive_integer (&p, &left, n_len, &e, &e_len) || left != 0)
+    return NULL;
+
+  g_autofree guint8 *native = g_malloc (n_len + e_len);
+  to_native (native, n, n_len);
+  to_native (native + n_len, e, e_len);
+  OSSL_PARAM params[] = {
+    OSSL_PARAM_construct_BN (OSSL_PKEY_PARAM_RSA_N, native, n_len),
+    OSSL_PARAM_construct_BN (OSSL_PKEY_PARAM_RSA_E, native + n_len, e_len),
+    OSSL_PARAM_construct_end (),
+  };
+  g_autoptr (EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new_from_name (NULL, "RSA", NULL);
+  EVP_PKEY *key = NULL;
+  if (ctx == NULL || EVP_PKEY_fromdata_init (ctx) != 1
+      || EVP_PKEY_fromdata (ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    return NULL;
+  return key;
+}
+
+EVP_PKEY *
+mado_spki_public_key (const guint8 *spki, gsize len)
+{
+  const guint8 *p = spki;
+  gsize left = len;
+  Element outer, alg, bits, oid, params;
+
+  if (spki == NULL || !expect (&p, &left, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &outer) || left != 0)
+    return NULL;
+  p = outer.content;
+  left = outer.content_len;
+  if (!expect (&p, &left, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &alg)
+      || !expect (&p, &left, V_ASN1_BIT_STRING, V_ASN1_UNIVERSAL, &bits) || left != 0)
+    return NULL;
+  p = alg.content;
+  left = alg.content_len;
+  if (!expect (&p, &left, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &oid))
+    return NULL;
+
+  if (oid.content_len == sizeof rsa_encryption
+      && memcmp (oid.content, rsa_encryption, sizeof rsa_encryption) == 0)
+    {
+      /* parameters: NULL (RFC 3279), or absent as OpenSSL also accepts */
+      if (left != 0
+          && (!expect (&p, &left, V_ASN1_NULL, V_ASN1_UNIVERSAL, &params) || params.content_len != 0
+              || left != 0))
+        return NULL;
+      return rsa_public_key (&bits);
+    }
+
+  /* Anything else (EC: the next card generation) through OpenSSL's decoders. */
+  const unsigned char *q = spki;
+  EVP_PKEY *key = d2i_PUBKEY (NULL, &q, (long)len);
+  if (key != NULL && q != spki + len)
+    g_clear_pointer (&key, EVP_PKEY_free);
+  return key;
 }

@@ -10,6 +10,7 @@
 
 #include "mado-card-link.h"
 #include "mado-cert-parse.h"
+#include "mado-cert-verifier-private.h"
 #include "mado-openssl-private.h"
 
 G_DEFINE_INTERFACE (MadoRevocationSource, mado_revocation_source, G_TYPE_OBJECT)
@@ -227,16 +228,14 @@ find_issuer (MadoCertVerifier *self, const MadoCertParsed *cert, gboolean *name_
   return NULL;
 }
 
-static MadoVerdict *
-verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckFlags flags,
-        GCancellable *cancellable)
+MadoVerdict *
+mado_cert_verifier_verify_parsed (MadoCertVerifier *self, GBytes *der, const MadoCertParsed *cert,
+                                  MadoCertPurpose purpose, MadoCheckFlags flags,
+                                  GCancellable *cancellable)
 {
   MadoVerdict *v = g_new0 (MadoVerdict, 1);
   v->crl_reason = -1;
 
-  gsize len = 0;
-  const guint8 *data = der != NULL ? g_bytes_get_data (der, &len) : NULL;
-  g_autoptr (MadoCertParsed) cert = len > 0 ? mado_cert_parse (data, len) : NULL;
   if (cert == NULL)
     return conclude (v, MADO_REASON_MALFORMED, "not a DER X.509 certificate");
   describe (v, cert);
@@ -325,6 +324,14 @@ verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckF
                    first_detail != NULL ? first_detail : "revocation could not be checked");
 }
 
+static MadoVerdict *
+verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose, MadoCheckFlags flags,
+        GCancellable *cancellable)
+{
+  g_autoptr (MadoCertParsed) cert = mado_cert_parse_bytes (der);
+  return mado_cert_verifier_verify_parsed (self, der, cert, purpose, flags, cancellable);
+}
+
 MadoVerdict *
 mado_cert_verifier_verify (MadoCertVerifier *self, GBytes *der, MadoCertPurpose purpose,
                            MadoCheckFlags flags, GCancellable *cancellable)
@@ -384,12 +391,16 @@ mado_cert_verifier_verify_finish (MadoCertVerifier *self, GAsyncResult *result, 
 gboolean
 mado_signature_verify (GBytes *certificate_der, GBytes *message, GBytes *signature)
 {
-  gsize len;
-  const unsigned char *p = g_bytes_get_data (certificate_der, &len);
-  g_autoptr (X509) cert = d2i_X509 (NULL, &p, (long)len);
-  if (cert == NULL)
-    return FALSE;
-  EVP_PKEY *key = X509_get0_pubkey (cert);
+  g_autoptr (MadoCertParsed) cert = mado_cert_parse_bytes (certificate_der);
+  return cert != NULL && mado_cert_parsed_signature_verify (cert, message, signature);
+}
+
+/* The key from the certificate's SubjectPublicKeyInfo (mado_spki_public_key): no d2i_X509(),
+ * whose public-key decoding alone cost five RSA signature checks. */
+gboolean
+mado_cert_parsed_signature_verify (const MadoCertParsed *cert, GBytes *message, GBytes *signature)
+{
+  g_autoptr (EVP_PKEY) key = mado_spki_public_key (cert->spki, cert->spki_len);
   if (key == NULL)
     return FALSE;
 

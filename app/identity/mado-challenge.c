@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 
+#include "mado-cert-verifier-private.h"
 #include "mado-identity-error.h"
 
 GBytes *
@@ -45,16 +46,22 @@ mado_challenge_check (MadoCertVerifier *verifier, MadoNonceStore *store, GBytes 
       detail = g_strdup_printf ("the challenge is %s%s%s", mado_nonce_state_to_string (state),
                                 error != NULL ? ": " : "", error != NULL ? error->message : "");
     }
-  else if (signature == NULL || !mado_signature_verify (certificate_der, nonce, signature))
+
+  /* The certificate parsed once, for the signature and for the chain. A malformed one fails
+   * the signature check, and the verdict then says malformed. */
+  g_autoptr (MadoCertParsed) cert = mado_cert_parse_bytes (certificate_der);
+  if (reason == MADO_REASON_NONE
+      && (signature == NULL || cert == NULL
+          || !mado_cert_parsed_signature_verify (cert, nonce, signature)))
     {
       reason = MADO_REASON_SIGNATURE_INVALID;
       detail = g_strdup ("the signature does not verify with the certificate's public key");
     }
 
   /* Only a sound request earns the revocation check (which may go to the network). */
-  MadoVerdict *v = mado_cert_verifier_verify (verifier, certificate_der, MADO_CERT_PURPOSE_AUTH,
-                                              reason == MADO_REASON_NONE ? flags : MADO_CHECK_CHAIN,
-                                              cancellable);
+  MadoVerdict *v = mado_cert_verifier_verify_parsed (
+      verifier, certificate_der, cert, MADO_CERT_PURPOSE_AUTH,
+      reason == MADO_REASON_NONE ? flags : MADO_CHECK_CHAIN, cancellable);
   if (reason != MADO_REASON_NONE && v->reason != MADO_REASON_MALFORMED)
     {
       v->reason = reason;

@@ -1585,10 +1585,16 @@ format_time (gint64 t)
 static char *
 hex (const guint8 *p, gsize len)
 {
-  GString *s = g_string_sized_new (len * 2 + 1);
+  /* by table: one printf per byte cost ~3 µs per revocation check (two names a check) */
+  static const char digits[] = "0123456789abcdef";
+  char *s = g_malloc (len * 2 + 1);
   for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%02x", p[i]);
-  return g_string_free (s, FALSE);
+    {
+      s[2 * i] = digits[p[i] >> 4];
+      s[2 * i + 1] = digits[p[i] & 0x0f];
+    }
+  s[len * 2] = '\0';
+  return s;
 }
 
 char *
@@ -1911,7 +1917,8 @@ MadoCrlIndex *
 mado_crl_index_dir_get_index (MadoCrlIndexDir *self, const guint8 *key_sha256, GError **error)
 {
   g_autofree char *name = hex (key_sha256, 32);
-  g_autofree char *path = mado_crl_index_dir_path_for_key (self, key_sha256);
+  g_autofree char *file = g_strconcat (name, MADO_CRL_INDEX_SUFFIX, NULL);
+  g_autofree char *path = g_build_filename (self->path, file, NULL);
   struct stat st;
   if (stat (path, &st) != 0)
     {

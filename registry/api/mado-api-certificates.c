@@ -105,7 +105,7 @@ typedef struct
 static Refusal
 eligibility (MadoApiCall *call, MadoPerson *person, MadoCertificateKind kind, GError **error)
 {
-  g_autoptr (GDateTime) today = g_date_time_new_from_unix_local (call->now);
+  g_autoptr (GDateTime) today = mado_api_local_time (call->now);
   MadoDate date = { MADO_DATE_DAY, g_date_time_get_year (today), g_date_time_get_month (today),
                     g_date_time_get_day_of_month (today), NULL };
 

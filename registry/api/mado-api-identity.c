@@ -14,15 +14,12 @@
  */
 #define G_LOG_DOMAIN "mado-registry"
 
-#include <openssl/x509.h>
 #include <string.h>
 
 #include "mado-api-private.h"
 #include "mado-card-link.h"
 #include "mado-challenge.h"
 #include "mado-password.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
 
 static gboolean
 is_post (MadoApiCall *call)
@@ -146,17 +143,14 @@ post_identity_session (MadoApiCall *call)
       return mado_api_error (verdict->kind == MADO_VERDICT_UNKNOWN ? 503 : 403, code,
                              verdict->detail != NULL ? verdict->detail : "not valid");
     }
-  gsize der_len = 0;
-  const guint8 *der = g_bytes_get_data (certificate, &der_len);
-  const guint8 *p = der;
-  g_autoptr (X509) x509 = d2i_X509 (NULL, &p, (long)der_len);
-  g_autoptr (GBytes) kid = NULL;
-  g_autoptr (GBytes) serial = NULL;
-  if (x509 == NULL || !mado_card_link_get (x509, &kid, &serial))
+  /* The verdict's card link is the hash of the same (key identifier, serial) the store keeps:
+   * no second parse of the certificate. */
+  if (verdict->card_link == NULL)
     return mado_api_error (403, "identity.no-card-link",
                            "the certificate has no authority key identifier");
   g_autoptr (GError) error = NULL;
-  g_autofree char *atena = mado_registry_store_find_card_link (call->store, kid, serial, &error);
+  g_autofree char *atena
+      = mado_registry_store_find_card_link_by_hash (call->store, verdict->card_link, &error);
   if (atena == NULL)
     {
       if (g_error_matches (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND))
@@ -251,12 +245,9 @@ write_card_link (MadoApiCall *call, guint *status, JsonNode **answer, gpointer u
                      verdict->detail != NULL ? verdict->detail : "");
       return FALSE;
     }
-  gsize der_len = 0;
-  const guint8 *p = g_bytes_get_data (certificate, &der_len);
-  g_autoptr (X509) x509 = d2i_X509 (NULL, &p, (long)der_len);
   g_autoptr (GBytes) kid = NULL;
   g_autoptr (GBytes) serial = NULL;
-  if (x509 == NULL || !mado_card_link_get (x509, &kid, &serial))
+  if (verdict->card_link == NULL || !mado_card_link_get_der (certificate, &kid, &serial))
     {
       mado_api_fail (call, error, 403, "identity.no-card-link",
                      "the certificate has no authority key identifier");

@@ -80,6 +80,8 @@ typedef gboolean (*MadoApiWriteFunc) (MadoApiCall *call, guint *status, JsonNode
 MadoHttpResponse *mado_api_idempotent_write (MadoApiCall *call, MadoApiWriteFunc func,
                                              gpointer user_data);
 
+/* @unix in the local time zone (new; the zone is the one the process started with). */
+GDateTime *mado_api_local_time (gint64 unix_seconds);
 /* "2026-11-26T10:15:00+09:00" for @unix in local time (new). */
 char *mado_api_rfc3339 (gint64 unix_seconds);
 /* "2026-11-26": the local day of @unix (new). */

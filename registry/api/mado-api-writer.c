@@ -12,6 +12,7 @@ typedef struct
 {
   MadoApiWriterFunc func;
   gpointer user_data;
+  GCond done_cond; /* its caller waits on it alone: a batch wakes only its own callers */
   gboolean done;
   gboolean ok;
   GError *error;
@@ -29,8 +30,7 @@ struct _MadoApiWriter
   GPtrArray *workers; /* Worker * */
   guint max_batch;
   GMutex lock;
-  GCond queued; /* the writer waits for items */
-  GCond done;   /* callers wait for their item */
+  GCond queued; /* the writer waits for items (callers wait on their Item's done_cond) */
   GQueue queue; /* Item * */
   gboolean stopping;
 };
@@ -69,8 +69,11 @@ finish (MadoApiWriter *self, GPtrArray *items)
 {
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < items->len; i++)
-    ((Item *)g_ptr_array_index (items, i))->done = TRUE;
-  g_cond_broadcast (&self->done);
+    {
+      Item *item = g_ptr_array_index (items, i);
+      item->done = TRUE;
+      g_cond_signal (&item->done_cond);
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -133,7 +136,6 @@ mado_api_writer_new (const char *dsn, guint threads, guint max_batch, GError **e
   self->workers = g_ptr_array_new ();
   g_mutex_init (&self->lock);
   g_cond_init (&self->queued);
-  g_cond_init (&self->done);
   g_queue_init (&self->queue);
   for (guint i = 0; i < threads; i++)
     {
@@ -171,7 +173,6 @@ mado_api_writer_free (MadoApiWriter *self)
   g_ptr_array_unref (self->workers);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->queued);
-  g_cond_clear (&self->done);
   g_free (self);
 }
 
@@ -179,13 +180,15 @@ gboolean
 mado_api_writer_run (MadoApiWriter *self, MadoApiWriterFunc func, gpointer user_data,
                      GError **error)
 {
-  Item item = { func, user_data, FALSE, FALSE, NULL };
+  Item item = { .func = func, .user_data = user_data };
+  g_cond_init (&item.done_cond);
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->queue, &item);
   g_cond_signal (&self->queued);
   while (!item.done)
-    g_cond_wait (&self->done, &self->lock);
+    g_cond_wait (&item.done_cond, &self->lock);
   g_mutex_unlock (&self->lock);
+  g_cond_clear (&item.done_cond);
   if (!item.ok)
     {
       if (item.error != NULL)

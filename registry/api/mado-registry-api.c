@@ -17,17 +17,29 @@
 /* ---- small things ------------------------------------------------------------------------------
  */
 
+GDateTime *
+mado_api_local_time (gint64 unix_seconds)
+{
+  /* The local zone looked up once: g_time_zone_new_local() looks at /etc/localtime again on
+   * every call (a stat and a readlink), and the writer's thread made several per write. */
+  static GTimeZone *local;
+  if (g_once_init_enter (&local))
+    g_once_init_leave (&local, g_time_zone_new_local ());
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (unix_seconds);
+  return utc != NULL ? g_date_time_to_timezone (utc, local) : NULL;
+}
+
 char *
 mado_api_rfc3339 (gint64 unix_seconds)
 {
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (unix_seconds);
+  g_autoptr (GDateTime) dt = mado_api_local_time (unix_seconds);
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 char *
 mado_api_day (gint64 unix_seconds)
 {
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (unix_seconds);
+  g_autoptr (GDateTime) dt = mado_api_local_time (unix_seconds);
   return g_date_time_format (dt, "%Y-%m-%d");
 }
 

@@ -222,10 +222,14 @@ struct _MadoPgStore
 {
   GObject parent_instance;
   PGconn *conn;
-  GRecMutex lock;        /* one thread at a time on the connection, for a whole transaction */
-  guint depth;           /* nesting of write transactions */
-  gboolean failed;       /* a nested step failed: the outer transaction rolls back */
-  gboolean reconnecting; /* configuring a new connection: no retry inside the retry */
+  GRecMutex lock;         /* one thread at a time on the connection, for a whole transaction */
+  guint depth;            /* nesting of write transactions */
+  gboolean failed;        /* a nested step failed: the outer transaction rolls back */
+  gboolean reconnecting;  /* configuring a new connection: no retry inside the retry */
+  gboolean begin_pending; /* a write transaction whose BEGIN goes with its first statement */
+  gboolean broken;        /* left in pipeline mode: as good as lost, until reconnect() */
+  GPtrArray *deferred;    /* Deferred *: writes sent with the next statement or the COMMIT */
+  guint64 round_trips;    /* statements and pipelines sent, preparations (tests) */
   guint schema_version;
   GHashTable *prepared; /* SQL text → the name it is prepared under on this connection */
   guint prepared_next;  /* the next name's number */
@@ -245,6 +249,7 @@ mado_pg_store_finalize (GObject *object)
   if (self->conn != NULL)
     PQfinish (self->conn);
   g_hash_table_unref (self->prepared);
+  g_ptr_array_unref (self->deferred);
   g_rec_mutex_clear (&self->lock);
   G_OBJECT_CLASS (mado_pg_store_parent_class)->finalize (object);
 }
@@ -255,11 +260,14 @@ mado_pg_store_class_init (MadoPgStoreClass *klass)
   G_OBJECT_CLASS (klass)->finalize = mado_pg_store_finalize;
 }
 
+static void deferred_free (gpointer data);
+
 static void
 mado_pg_store_init (MadoPgStore *self)
 {
   g_rec_mutex_init (&self->lock);
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->deferred = g_ptr_array_new_with_free_func (deferred_free);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -338,7 +346,7 @@ connection_lost (MadoPgStore *self, const PGresult *result)
 {
   const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
 
-  if (PQstatus (self->conn) == CONNECTION_BAD)
+  if (PQstatus (self->conn) == CONNECTION_BAD || self->broken)
     return TRUE;
   return state != NULL
          && (g_str_has_prefix (state, "08") || g_str_equal (state, "57P01")
@@ -372,6 +380,7 @@ reconnect (MadoPgStore *self, GError **error)
 
   g_hash_table_remove_all (self->prepared); /* a new session has no prepared statements */
   PQreset (self->conn);
+  self->broken = FALSE;
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
       g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
@@ -390,25 +399,44 @@ reconnect (MadoPgStore *self, GError **error)
 
 #define PREPARED_MAX 256 /* SQL texts are the file's own; a bound all the same */
 
-/* Every statement is prepared once per connection (a named statement: the server parses and
- * plans it once) and then executed by name; reconnect() forgets the names with the old session.
- * A failed PQprepare() is returned as the statement's result. */
-static PGresult *
-exec_params (MadoPgStore *self, const char *sql, const Params *params)
+/* The name @sql is prepared under on this connection, preparing it on first use (a named
+ * statement: the server parses and plans it once); reconnect() forgets the names with the old
+ * session. NULL and *@failure set when PQprepare() failed; NULL and *@failure NULL when the cache
+ * is full (the statement then goes unnamed). */
+static const char *
+prepared_name (MadoPgStore *self, const char *sql, PGresult **failure)
 {
   const char *name = g_hash_table_lookup (self->prepared, sql);
-  int n = params ? params->n : 0;
 
+  *failure = NULL;
   if (name == NULL && g_hash_table_size (self->prepared) < PREPARED_MAX)
     {
       g_autofree char *new_name = g_strdup_printf ("mado_%u", self->prepared_next++);
       PGresult *result = PQprepare (self->conn, new_name, sql, 0, NULL);
+      self->round_trips++;
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
-        return result;
+        {
+          *failure = result;
+          return NULL;
+        }
       PQclear (result);
       name = new_name;
       g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
     }
+  return name;
+}
+
+/* Runs @sql by its prepared name. A failed PQprepare() is returned as the statement's result. */
+static PGresult *
+exec_params (MadoPgStore *self, const char *sql, const Params *params)
+{
+  PGresult *failure = NULL;
+  const char *name = prepared_name (self, sql, &failure);
+  int n = params ? params->n : 0;
+
+  if (failure != NULL)
+    return failure;
+  self->round_trips++;
   if (name == NULL)
     return PQexecParams (self->conn, sql, n, NULL, params ? params->values : NULL,
                          params ? params->lengths : NULL, params ? params->formats : NULL, 0);
@@ -423,7 +451,247 @@ result_ok (const PGresult *result)
   return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 }
 
+/* ---- pipelined transactions ----------------------------------------------------------------
+ * A write transaction's BEGIN is not sent alone: it goes with the transaction's first statement,
+ * in one libpq pipeline (one round trip), and a transaction that ran no statement sends nothing.
+ * A write whose outcome nothing waits for (a ticket's row once numbered, the idempotency record)
+ * is deferred: kept here and sent in the same pipeline as the transaction's next statement or as
+ * its COMMIT. The server runs a pipeline's statements in order and skips the rest after a failure,
+ * so a deferred write that fails fails that statement or the COMMIT, and the transaction rolls
+ * back; its error is its own (its `what`, CONFLICT or what it says a unique violation is). */
+
+#define BEGIN_SQL "BEGIN ISOLATION LEVEL READ COMMITTED"
+#define DEFERRED_MAX 32 /* a pipeline's length stays small: past it, what waits is sent */
+
+typedef struct
+{
+  const char *sql;          /* the file's own text */
+  const char *what;         /* the file's own text */
+  MadoRegistryError unique; /* what a unique violation of it is */
+  const char *unique_message;
+  int n;
+  char *values[MAX_PARAMS]; /* copies */
+  int lengths[MAX_PARAMS];
+  int formats[MAX_PARAMS];
+} Deferred;
+
+static void
+deferred_free (gpointer data)
+{
+  Deferred *d = data;
+
+  for (int i = 0; i < d->n; i++)
+    g_free (d->values[i]);
+  g_free (d);
+}
+
+/* One statement of a pipeline. */
+typedef struct
+{
+  const char *sql;
+  const char *what;
+  int n;
+  const char *const *values;
+  const int *lengths;
+  const int *formats;
+  const Deferred *deferred; /* NULL: the BEGIN, the caller's statement or the COMMIT */
+} Step;
+
+/* Sends @steps in one pipeline and collects a result per step in @results (NULL: none came, the
+ * connection broke). Statements not yet prepared on this connection are prepared first, outside
+ * the pipeline (once per connection); a failed PQprepare() is its step's result, and then nothing
+ * is sent. A connection left in pipeline mode (it cannot happen but by a broken connection, which
+ * reconnect() resets) is not used again: query() sees it lost. */
+static void
+run_pipeline (MadoPgStore *self, const Step *steps, guint n, PGresult **results)
+{
+  g_autofree const char **names = g_new0 (const char *, n);
+  guint sent = 0;
+
+  for (guint i = 0; i < n; i++)
+    results[i] = NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      names[i] = prepared_name (self, steps[i].sql, &results[i]);
+      if (results[i] != NULL)
+        return;
+    }
+  if (!PQenterPipelineMode (self->conn))
+    return;
+  self->round_trips++;
+  for (; sent < n; sent++)
+    {
+      const Step *s = &steps[sent];
+      int queued = names[sent] != NULL ? PQsendQueryPrepared (self->conn, names[sent], s->n,
+                                                              s->values, s->lengths, s->formats, 0)
+                                       : PQsendQueryParams (self->conn, s->sql, s->n, NULL,
+                                                            s->values, s->lengths, s->formats, 0);
+      if (!queued)
+        break;
+    }
+  if (sent == n && PQpipelineSync (self->conn))
+    {
+      PGresult *end;
+
+      for (guint i = 0; i < n && PQstatus (self->conn) != CONNECTION_BAD; i++)
+        {
+          results[i] = PQgetResult (self->conn);
+          if (results[i] == NULL)
+            break;
+          while ((end = PQgetResult (self->conn)) != NULL) /* NULL ends a statement's results */
+            PQclear (end);
+        }
+      if (PQstatus (self->conn) != CONNECTION_BAD)
+        PQclear (PQgetResult (self->conn)); /* PGRES_PIPELINE_SYNC */
+    }
+  if (!PQexitPipelineMode (self->conn) || PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
+    self->broken = TRUE;
+}
+
+/* The step that failed: the first result that is an error (the steps after it are
+ * PGRES_PIPELINE_ABORTED, or got none), else the first that got none; @n when all succeeded. */
+static guint
+first_failure (PGresult *const *results, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (results[i] != NULL && !result_ok (results[i]))
+      return i;
+  for (guint i = 0; i < n; i++)
+    if (results[i] == NULL)
+      return i;
+  return n;
+}
+
+/* Sends, in one pipeline, what the transaction holds back — its BEGIN, its deferred writes — then
+ * @sql with @params (NULL: none) and, when @commit, the COMMIT. TRUE and *@result the result of
+ * @sql (if @result is not NULL), or FALSE with @error.
+ *
+ * While the BEGIN is in the pipeline nothing of the transaction is on the server yet, so a lost
+ * connection is re-established and the pipeline sent once more, as a lone BEGIN was (never
+ * with the COMMIT, whose outcome would be unknown). Any failure other than @sql's own marks the
+ * transaction failed: its deferred writes are gone. */
+static gboolean
+flush (MadoPgStore *self, const char *sql, const Params *params, const char *what, gboolean commit,
+       PGresult **result, GError **error)
+{
+  guint n = 0, mine = G_MAXUINT, bad = 0;
+  g_autofree Step *steps = g_new0 (Step, self->deferred->len + 3);
+  g_autofree PGresult **results = NULL;
+  g_autoptr (GError) unreachable = NULL;
+  gboolean begin = self->begin_pending;
+  gboolean retry = begin && !commit && !self->reconnecting;
+  gboolean lost = FALSE;
+
+  if (begin)
+    steps[n++] = (Step){ BEGIN_SQL, "BEGIN", 0, NULL, NULL, NULL, NULL };
+  for (guint i = 0; i < self->deferred->len; i++)
+    {
+      const Deferred *d = g_ptr_array_index (self->deferred, i);
+      steps[n++] = (Step){ d->sql,     d->what,    d->n, (const char *const *)d->values,
+                           d->lengths, d->formats, d };
+    }
+  if (sql != NULL)
+    {
+      mine = n;
+      steps[n++] = (Step){ sql,
+                           what,
+                           params ? params->n : 0,
+                           params ? params->values : NULL,
+                           params ? params->lengths : NULL,
+                           params ? params->formats : NULL,
+                           NULL };
+    }
+  if (commit)
+    steps[n++] = (Step){ "COMMIT", "COMMIT", 0, NULL, NULL, NULL, NULL };
+  results = g_new0 (PGresult *, n);
+
+  for (guint attempt = 0;; attempt++)
+    {
+      run_pipeline (self, steps, n, results);
+      bad = first_failure (results, n);
+      if (bad == n)
+        break;
+      lost = connection_lost (self, results[bad]);
+      if (!lost || !retry || attempt > 0)
+        break;
+      for (guint i = 0; i < n; i++)
+        g_clear_pointer (&results[i], PQclear);
+      if (!reconnect (self, &unreachable))
+        break;
+    }
+
+  if (bad == n)
+    {
+      self->begin_pending = FALSE;
+      g_ptr_array_set_size (self->deferred, 0);
+      if (result != NULL && mine != G_MAXUINT)
+        *result = g_steal_pointer (&results[mine]);
+      for (guint i = 0; i < n; i++)
+        g_clear_pointer (&results[i], PQclear);
+      return TRUE;
+    }
+
+  if (unreachable != NULL)
+    g_propagate_error (error, g_steal_pointer (&unreachable)); /* UNAVAILABLE */
+  else if (lost)
+    lost_error (commit ? "COMMIT" : steps[bad].what, error);
+  else if (steps[bad].deferred != NULL && results[bad] != NULL
+           && g_strcmp0 (PQresultErrorField (results[bad], PG_DIAG_SQLSTATE), "23505") == 0
+           && steps[bad].deferred->unique_message != NULL)
+    g_set_error_literal (error, MADO_REGISTRY_ERROR, steps[bad].deferred->unique,
+                         steps[bad].deferred->unique_message);
+  else
+    db_error (self, results[bad], steps[bad].what, error);
+  /* The BEGIN went through: the transaction is open (failed) on the server. Otherwise the next
+   * statement begins it again, so nothing ever runs outside it. */
+  if (begin && results[0] != NULL && result_ok (results[0]))
+    self->begin_pending = FALSE;
+  if (bad != mine || self->deferred->len > 0)
+    self->failed = TRUE;
+  g_ptr_array_set_size (self->deferred, 0);
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&results[i], PQclear);
+  return FALSE;
+}
+
+/* Holds back a write of the open transaction, to be sent with its next statement or its COMMIT
+ * (flush); a unique violation of it is @unique with @unique_message (NULL: CONFLICT, with
+ * PostgreSQL's message). Past DEFERRED_MAX what waits is sent first. */
+static gboolean
+defer (MadoPgStore *self, const char *sql, const Params *params, const char *what,
+       MadoRegistryError unique, const char *unique_message, GError **error)
+{
+  Deferred *d;
+
+  g_assert (self->depth > 0);
+  if (self->deferred->len >= DEFERRED_MAX && !flush (self, NULL, NULL, NULL, FALSE, NULL, error))
+    return FALSE;
+  d = g_new0 (Deferred, 1);
+  d->sql = sql;
+  d->what = what;
+  d->unique = unique;
+  d->unique_message = unique_message;
+  d->n = params->n;
+  for (int i = 0; i < params->n; i++)
+    {
+      d->lengths[i] = params->lengths[i];
+      d->formats[i] = params->formats[i];
+      if (params->values[i] == NULL)
+        d->values[i] = NULL;
+      else if (params->formats[i] == 0)
+        d->values[i] = g_strdup (params->values[i]);
+      else
+        {
+          d->values[i] = g_malloc0 ((gsize)params->lengths[i] + 1);
+          memcpy (d->values[i], params->values[i], (gsize)params->lengths[i]);
+        }
+    }
+  g_ptr_array_add (self->deferred, d);
+  return TRUE;
+}
+
 /* Runs @sql with @params (may be NULL); a result (command or rows) or NULL with @error set.
+ * Inside a write transaction whose BEGIN or deferred writes wait, they go with it (flush).
  *
  * When the connection is lost: a statement made outside every transaction (a read, or the BEGIN
  * of a write) holds nothing on the server, so it is run once more on a new connection — a
@@ -436,8 +704,11 @@ query (MadoPgStore *self, const char *sql, const Params *params, const char *wha
   gboolean retry = self->depth == 0 && !self->reconnecting
                    && (PQstatus (self->conn) == CONNECTION_BAD
                        || PQtransactionStatus (self->conn) == PQTRANS_IDLE);
-  PGresult *result = exec_params (self, sql, params);
+  PGresult *result = NULL;
 
+  if (self->depth > 0 && !self->reconnecting && (self->begin_pending || self->deferred->len > 0))
+    return flush (self, sql, params, what, FALSE, &result, error) ? result : NULL;
+  result = exec_params (self, sql, params);
   if (result_ok (result))
     return result;
   if (!connection_lost (self, result))
@@ -495,24 +766,39 @@ unlock (MadoPgStore *self)
   g_rec_mutex_unlock (&self->lock);
 }
 
-/* Write transactions: tx_begin() locks and, outermost, begins; tx_end() commits (or rolls back
- * when @ok is FALSE or a nested step failed) and unlocks. @error is set by tx_end() only when
- * @ok was TRUE and the commit failed. */
+/* Write transactions: tx_begin() locks and, outermost, begins — the BEGIN goes with the first
+ * statement (flush); tx_end() commits (or rolls back when @ok is FALSE or a nested step failed)
+ * and unlocks. @error is set by tx_end() only when @ok was TRUE and the commit failed. */
 static gboolean
 tx_begin (MadoPgStore *self, GError **error)
 {
+  (void)error; /* the BEGIN's failure is its first statement's */
   lock (self);
   if (self->depth == 0)
     {
-      if (!exec (self, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, "BEGIN", error))
-        {
-          unlock (self);
-          return FALSE;
-        }
+      self->begin_pending = TRUE;
       self->failed = FALSE;
     }
   self->depth++;
   return TRUE;
+}
+
+/* The outermost COMMIT, with the deferred writes in its pipeline. A transaction that sent
+ * nothing has nothing to commit; one that only deferred writes sends its BEGIN with them first
+ * (so a connection found lost then is simply re-established), then the COMMIT. */
+static gboolean
+tx_commit (MadoPgStore *self, GError **error)
+{
+  if (self->begin_pending && self->deferred->len == 0)
+    {
+      self->begin_pending = FALSE;
+      return TRUE;
+    }
+  if (self->begin_pending && !flush (self, NULL, NULL, NULL, FALSE, NULL, error))
+    return FALSE;
+  if (self->deferred->len == 0)
+    return exec (self, "COMMIT", NULL, "COMMIT", error);
+  return flush (self, NULL, NULL, NULL, TRUE, NULL, error);
 }
 
 static gboolean
@@ -532,8 +818,10 @@ tx_end (MadoPgStore *self, gboolean ok, GError **error)
                          "a step of the transaction failed: rolled back");
           ok = FALSE;
         }
-      if (ok && !exec (self, "COMMIT", NULL, "COMMIT", error))
+      if (ok && !tx_commit (self, error))
         ok = FALSE;
+      g_ptr_array_set_size (self->deferred, 0); /* rolled back: never sent */
+      self->begin_pending = FALSE;
       if (!ok && !connection_lost (self, NULL) && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
         PQclear (PQexec (self->conn, "ROLLBACK"));
       self->failed = FALSE;
@@ -684,6 +972,18 @@ mado_pg_store_new (const char *conninfo, GError **error)
   if (!tx_end (self, ok, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+guint64
+mado_pg_store_get_round_trips (MadoPgStore *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (MADO_IS_PG_STORE (self), 0);
+  lock (self);
+  n = self->round_trips;
+  unlock (self);
+  return n;
 }
 
 static guint
@@ -1225,6 +1525,25 @@ pg_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *ser
   return g_strdup (value (result, 0, 0));
 }
 
+static char *
+pg_find_card_link_by_hash (MadoRegistryStore *store, const char *link_hash, GError **error)
+{
+  MadoPgStore *self = MADO_PG_STORE (store);
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, link_hash);
+  lock (self);
+  result = query (self, "SELECT atena_number FROM card_links WHERE link_hash = $1", &p,
+                  "reading the card link", error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found ("card link", error), NULL;
+  return g_strdup (value (result, 0, 0));
+}
+
 /* ---- queue tickets ---------------------------------------------------------------------- */
 
 static gboolean
@@ -1252,12 +1571,19 @@ pg_set_ticket_range (MadoRegistryStore *store, const char *category, guint first
   return tx_end (self, ok, error);
 }
 
-/* Inserts a valid ticket with its number (CONFLICT when the id or the number is taken). */
+#define INSERT_TICKET_SQL                                                                          \
+  "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json, issued_unix) "      \
+  "VALUES ($1, $2, $3, $4, $5, $6, $7)"
+
+/* Inserts a valid ticket with its number (CONFLICT when the id or the number is taken). When
+ * @deferred, the row goes with the transaction's next statement or its COMMIT, and a conflict
+ * fails that. */
 static gboolean
-insert_ticket (MadoPgStore *self, const MadoQueueTicket *ticket, const char *day, GError **error)
+insert_ticket (MadoPgStore *self, const MadoQueueTicket *ticket, const char *day, gboolean deferred,
+               GError **error)
 {
   g_autoptr (JsonNode) node = mado_queue_ticket_to_json (ticket);
-  g_autofree char *json = mado_queue_ticket_to_data (ticket, NULL);
+  g_autofree char *json = json_to_string (node, FALSE); /* mado_queue_ticket_to_data's text */
   gint64 issued_unix;
   Params p = { 0 };
 
@@ -1270,48 +1596,41 @@ insert_ticket (MadoPgStore *self, const MadoQueueTicket *ticket, const char *day
   p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
   p_text (&p, json);
   p_int (&p, issued_unix);
-  return exec (self,
-               "INSERT INTO tickets (ticket_id, day, category, number, status, ticket_json, "
-               "issued_unix) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               &p, "writing the ticket", error);
+  if (deferred)
+    return defer (self, INSERT_TICKET_SQL, &p, "writing the ticket", MADO_REGISTRY_ERROR_CONFLICT,
+                  NULL, error);
+  return exec (self, INSERT_TICKET_SQL, &p, "writing the ticket", error);
 }
 
+/* One statement numbers the ticket: the category's range (1–999 without a row) and the upsert of
+ * the (day, category) row, which locks it, so writers in any process queue on it and each gets
+ * the next number; it is released at COMMIT or ROLLBACK. The ticket's row is deferred: it goes
+ * with the transaction's next statement or its COMMIT (with the API's idempotency record). */
 static gboolean
 issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day, GError **error)
 {
   g_autoptr (PGresult) result = NULL;
-  gint64 first = 1, last = 999, number;
+  gint64 last, number;
   Params p = { 0 };
 
-  p_text (&p, ticket->category);
-  result = query (self, "SELECT first_number, last_number FROM ticket_ranges WHERE category = $1",
-                  &p, "reading the ticket range", error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    {
-      first = value_int (result, 0, 0);
-      last = value_int (result, 0, 1);
-    }
-  g_clear_pointer (&result, PQclear);
-
-  /* One row per (day, category): the upsert locks it, so writers in any process queue on it
-   * and each gets the next number; it is released at COMMIT or ROLLBACK. */
-  p = (Params){ 0 };
   p_text (&p, day);
   p_text (&p, ticket->category);
-  p_int (&p, first);
   result = query (self,
-                  "INSERT INTO ticket_counters (day, category, last_number) VALUES ($1, $2, $3) "
+                  "WITH r AS (SELECT coalesce (max (first_number), 1) AS first_number, "
+                  "coalesce (max (last_number), 999) AS last_number "
+                  "FROM ticket_ranges WHERE category = $2) "
+                  "INSERT INTO ticket_counters (day, category, last_number) "
+                  "SELECT $1, $2, first_number FROM r "
                   "ON CONFLICT (day, category) DO UPDATE SET last_number = "
                   "GREATEST (ticket_counters.last_number + 1, EXCLUDED.last_number) "
-                  "RETURNING last_number",
+                  "RETURNING last_number, (SELECT last_number FROM r)",
                   &p, "numbering the ticket", error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) != 1)
     return mado_store_invalid ("no number", error);
   number = value_int (result, 0, 0);
+  last = value_int (result, 0, 1);
   g_clear_pointer (&result, PQclear);
   if (number > last)
     {
@@ -1323,7 +1642,7 @@ issue_ticket_locked (MadoPgStore *self, MadoQueueTicket *ticket, const char *day
   ticket->number = (guint)number;
   if (!mado_queue_ticket_validate (ticket, error))
     return FALSE;
-  return insert_ticket (self, ticket, day, error);
+  return insert_ticket (self, ticket, day, TRUE, error);
 }
 
 static gboolean
@@ -1424,17 +1743,20 @@ pg_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, GErro
 
 /* ---- certificate issuances -------------------------------------------------------------- */
 
+/* @status: the issuance's status as its JSON says it, when the caller knows it (NULL: from
+ * @issuance). */
 static gboolean
-write_issuance (MadoPgStore *self, const MadoIssuance *issuance, gint64 serial, gboolean insert,
-                GError **error)
+write_issuance (MadoPgStore *self, const MadoIssuance *issuance, const char *status, gint64 serial,
+                gboolean insert, GError **error)
 {
-  g_autoptr (JsonNode) node = mado_issuance_to_json (issuance);
+  g_autoptr (JsonNode) node = status == NULL ? mado_issuance_to_json (issuance) : NULL;
   g_autofree char *json = mado_issuance_to_data (issuance, NULL);
   g_autofree char *day = mado_store_issuance_day (issuance);
   Params p = { 0 };
 
   p_text (&p, issuance->issue_number);
-  p_text (&p, mado_store_json_text (json_node_get_object (node), "status"));
+  p_text (&p,
+          status != NULL ? status : mado_store_json_text (json_node_get_object (node), "status"));
   p_text (&p, issuance->requester);
   p_int (&p, issuance->fee);
   p_text (&p, json);
@@ -1453,12 +1775,17 @@ static gboolean
 reserve_locked (MadoPgStore *self, const MadoIssuance *request, const char *prefix, GPtrArray *out,
                 GError **error)
 {
+  /* The request as JSON once; each copy sets its number and is read back (validated) from it. */
+  g_autoptr (JsonNode) node = mado_issuance_to_json (request);
+  JsonObject *object = json_node_get_object (node);
+  json_object_set_string_member (object, "status", "reserved");
+  json_object_remove_member (object, "printed_at");
+  json_object_remove_member (object, "voided_at");
+  json_object_remove_member (object, "void_reason");
   for (guint copy = 1; copy <= request->copies; copy++)
     {
       g_autoptr (PGresult) result = NULL;
-      g_autoptr (JsonNode) node = mado_issuance_to_json (request);
       g_autofree char *number = NULL;
-      JsonObject *object = json_node_get_object (node);
       MadoIssuance *issuance;
       gint64 serial;
 
@@ -1475,16 +1802,12 @@ reserve_locked (MadoPgStore *self, const MadoIssuance *request, const char *pref
       number = g_strdup_printf ("%s-%06" G_GINT64_FORMAT, prefix, serial);
 
       json_object_set_string_member (object, "issue_number", number);
-      json_object_set_string_member (object, "status", "reserved");
       json_object_set_int_member (object, "copy", copy);
-      json_object_remove_member (object, "printed_at");
-      json_object_remove_member (object, "voided_at");
-      json_object_remove_member (object, "void_reason");
       issuance = mado_issuance_new_from_json (node, error);
       if (issuance == NULL)
         return FALSE;
       g_ptr_array_add (out, issuance);
-      if (!write_issuance (self, issuance, serial, TRUE, error))
+      if (!write_issuance (self, issuance, "reserved", serial, TRUE, error))
         return FALSE;
     }
   return TRUE;
@@ -1590,7 +1913,7 @@ finish_issuance (MadoPgStore *self, const char *issue_number, const char *at, Ma
   else if (ok)
     ok = mado_issuance_void (issuance, at, reason, error);
   ok = ok && mado_issuance_validate (issuance, error);
-  ok = ok && write_issuance (self, issuance, 0, FALSE, error);
+  ok = ok && write_issuance (self, issuance, NULL, 0, FALSE, error);
   return tx_end (self, ok, error);
 }
 
@@ -1617,7 +1940,6 @@ pg_put_idempotent (MadoRegistryStore *store, const char *scope, const char *key,
                    GError **error)
 {
   MadoPgStore *self = MADO_PG_STORE (store);
-  g_autoptr (PGresult) result = NULL;
   Params p = { 0 };
   gboolean ok;
 
@@ -1628,19 +1950,14 @@ pg_put_idempotent (MadoRegistryStore *store, const char *scope, const char *key,
   p_int (&p, created_at);
   if (!tx_begin (self, error))
     return FALSE;
-  /* DO NOTHING, not a unique violation: the surrounding transaction stays usable. A concurrent
-   * insert of the same key waits for the other to end, then does nothing. */
-  result = query (self,
-                  "INSERT INTO idempotency (scope, key, request_digest, response_json, "
-                  "created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING",
-                  &p, "writing the idempotency record", error);
-  ok = result != NULL;
-  if (ok && g_strcmp0 (PQcmdTuples (result), "1") != 0)
-    {
-      g_set_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_IDEMPOTENCY_CONFLICT,
-                   "the idempotency key is already stored");
-      ok = FALSE;
-    }
+  /* Deferred: the record goes with the COMMIT (the API's write is done by then), one round trip
+   * for both. A key already stored is a unique violation, which fails the pipeline before its
+   * COMMIT; a concurrent insert of the same key waits for the other to end, then fails so. */
+  ok = defer (self,
+              "INSERT INTO idempotency (scope, key, request_digest, response_json, created_at) "
+              "VALUES ($1, $2, $3, $4, $5)",
+              &p, "writing the idempotency record", MADO_REGISTRY_ERROR_IDEMPOTENCY_CONFLICT,
+              "the idempotency key is already stored", error);
   return tx_end (self, ok, error);
 }
 
@@ -2561,7 +2878,7 @@ put_offline_locked (MadoPgStore *self, const MadoQueueTicket *ticket, const char
   if (PQntuples (result) == 0)
     return mado_store_invalid ("the number lies in no block reserved for that day and category",
                                error);
-  return insert_ticket (self, ticket, day, error);
+  return insert_ticket (self, ticket, day, FALSE, error);
 }
 
 static gboolean
@@ -2735,6 +3052,7 @@ mado_pg_store_iface_init (MadoRegistryStoreInterface *iface)
   iface->list_blocks = pg_list_blocks;
   iface->link_card = pg_link_card;
   iface->find_card_link = pg_find_card_link;
+  iface->find_card_link_by_hash = pg_find_card_link_by_hash;
   iface->set_ticket_range = pg_set_ticket_range;
   iface->issue_ticket = pg_issue_ticket;
   iface->get_ticket = pg_get_ticket;

@@ -25,4 +25,9 @@ MadoPgStore *mado_pg_store_new (const char *conninfo, GError **error);
  * otherwise. Migration n takes a database at version n − 1 to version n. */
 const char *mado_pg_store_get_migration (guint version);
 
+/* Round trips to the server so far on this store: statements run alone, pipelines (a write
+ * transaction's BEGIN goes with its first statement, its deferred writes with the next statement
+ * or the COMMIT) and first preparations of a statement. For tests: what a call costs. */
+guint64 mado_pg_store_get_round_trips (MadoPgStore *self);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "mado-pg-store.h"
 #include "mado-sqlite-store.h"
+#include "mado-store-common.h"
 
 #include <string.h>
 
@@ -237,6 +238,20 @@ mado_registry_store_find_card_link (MadoRegistryStore *self, GBytes *key_identif
   g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
   g_return_val_if_fail (key_identifier != NULL && serial != NULL, NULL);
   return IFACE (self)->find_card_link (self, key_identifier, serial, error);
+}
+
+char *
+mado_registry_store_find_card_link_by_hash (MadoRegistryStore *self, const char *link_hash,
+                                            GError **error)
+{
+  g_return_val_if_fail (MADO_IS_REGISTRY_STORE (self), NULL);
+  g_return_val_if_fail (link_hash != NULL, NULL);
+  gsize n = 0;
+  while (n < 64 && g_ascii_isxdigit (link_hash[n]) && !g_ascii_isupper (link_hash[n]))
+    n++;
+  if (n != 64 || link_hash[64] != '\0')
+    return mado_store_not_found ("card link", error), NULL;
+  return IFACE (self)->find_card_link_by_hash (self, link_hash, error);
 }
 
 gboolean

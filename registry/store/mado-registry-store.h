@@ -145,6 +145,7 @@ struct _MadoRegistryStoreInterface
                          const char *atena_number, gint64 at, GError **error);
   char *(*find_card_link) (MadoRegistryStore *self, GBytes *key_identifier, GBytes *serial,
                            GError **error);
+  char *(*find_card_link_by_hash) (MadoRegistryStore *self, const char *link_hash, GError **error);
 
   gboolean (*set_ticket_range) (MadoRegistryStore *self, const char *category, guint first,
                                 guint last, GError **error);
@@ -293,6 +294,11 @@ gboolean mado_registry_store_link_card (MadoRegistryStore *self, GBytes *key_ide
 /* The 宛名番号 linked to the pair; NULL and NOT_FOUND when none. */
 char *mado_registry_store_find_card_link (MadoRegistryStore *self, GBytes *key_identifier,
                                           GBytes *serial, GError **error);
+/* The same by the pair's hash (mado_card_link_hash_parts: 64 lowercase hex, as a verdict's
+ * card_link), so a caller holding a verdict need not parse the certificate again; NULL and
+ * NOT_FOUND when no link has that hash (anything but 64 lowercase hex digits has none). */
+char *mado_registry_store_find_card_link_by_hash (MadoRegistryStore *self, const char *link_hash,
+                                                  GError **error);
 
 /* Queue tickets. Each category (A–Z) numbers from @first to @last (1–9999); a category without
  * a range numbers 1–999. Numbering restarts every day: the day is the date part of the

@@ -1336,6 +1336,30 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
   return atena_number;
 }
 
+static char *
+sqlite_find_card_link_by_hash (MadoRegistryStore *store, const char *link_hash, GError **error)
+{
+  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char *atena_number = NULL;
+  int row;
+
+  lock (self);
+  stmt = prepare (self, "SELECT atena_number FROM card_links WHERE link_hash = ?1", error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, link_hash);
+      row = step_row (self, stmt, "reading the card link", error);
+      if (row > 0)
+        atena_number = g_strdup (column_text (stmt, 0));
+      else if (row == 0)
+        mado_store_not_found ("card link", error);
+    }
+  g_clear_pointer (&stmt, stmt_release);
+  unlock (self);
+  return atena_number;
+}
+
 /* ---- queue tickets ---------------------------------------------------------------------- */
 
 static gboolean
@@ -1557,11 +1581,13 @@ sqlite_update_ticket (MadoRegistryStore *store, const MadoQueueTicket *ticket, G
 
 /* ---- certificate issuances -------------------------------------------------------------- */
 
+/* @status: the issuance's status as its JSON says it, when the caller knows it (NULL: from
+ * @issuance). */
 static gboolean
-write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 serial, gboolean insert,
-                GError **error)
+write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, const char *status,
+                gint64 serial, gboolean insert, GError **error)
 {
-  g_autoptr (JsonNode) node = mado_issuance_to_json (issuance);
+  g_autoptr (JsonNode) node = status == NULL ? mado_issuance_to_json (issuance) : NULL;
   g_autofree char *json = mado_issuance_to_data (issuance, NULL);
   g_autofree char *day = mado_store_issuance_day (issuance);
   g_autoptr (sqlite3_stmt) stmt = NULL;
@@ -1579,7 +1605,9 @@ write_issuance (MadoSqliteStore *self, const MadoIssuance *issuance, gint64 seri
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, issuance->issue_number);
-  bind_text (stmt, 2, mado_store_json_text (json_node_get_object (node), "status"));
+  bind_text (stmt, 2,
+             status != NULL ? status
+                            : mado_store_json_text (json_node_get_object (node), "status"));
   bind_text (stmt, 3, issuance->requester);
   sqlite3_bind_int64 (stmt, 4, issuance->fee);
   bind_text (stmt, 5, json);
@@ -1593,12 +1621,17 @@ static gboolean
 reserve_locked (MadoSqliteStore *self, const MadoIssuance *request, const char *prefix,
                 GPtrArray *out, GError **error)
 {
+  /* The request as JSON once; each copy sets its number and is read back (validated) from it. */
+  g_autoptr (JsonNode) node = mado_issuance_to_json (request);
+  JsonObject *object = json_node_get_object (node);
+  json_object_set_string_member (object, "status", "reserved");
+  json_object_remove_member (object, "printed_at");
+  json_object_remove_member (object, "voided_at");
+  json_object_remove_member (object, "void_reason");
   for (guint copy = 1; copy <= request->copies; copy++)
     {
       g_autoptr (sqlite3_stmt) stmt = NULL;
-      g_autoptr (JsonNode) node = mado_issuance_to_json (request);
       g_autofree char *number = NULL;
-      JsonObject *object = json_node_get_object (node);
       MadoIssuance *issuance;
       gint64 serial;
 
@@ -1617,16 +1650,12 @@ reserve_locked (MadoSqliteStore *self, const MadoIssuance *request, const char *
       number = g_strdup_printf ("%s-%06" G_GINT64_FORMAT, prefix, serial);
 
       json_object_set_string_member (object, "issue_number", number);
-      json_object_set_string_member (object, "status", "reserved");
       json_object_set_int_member (object, "copy", copy);
-      json_object_remove_member (object, "printed_at");
-      json_object_remove_member (object, "voided_at");
-      json_object_remove_member (object, "void_reason");
       issuance = mado_issuance_new_from_json (node, error);
       if (issuance == NULL)
         return FALSE;
       g_ptr_array_add (out, issuance);
-      if (!write_issuance (self, issuance, serial, TRUE, error))
+      if (!write_issuance (self, issuance, "reserved", serial, TRUE, error))
         return FALSE;
     }
   return TRUE;
@@ -1733,7 +1762,7 @@ finish_issuance (MadoSqliteStore *self, const char *issue_number, const char *at
   else if (ok)
     ok = mado_issuance_void (issuance, at, reason, error);
   ok = ok && mado_issuance_validate (issuance, error);
-  ok = ok && write_issuance (self, issuance, 0, FALSE, error);
+  ok = ok && write_issuance (self, issuance, NULL, 0, FALSE, error);
   return tx_end (self, ok, error);
 }
 
@@ -3022,6 +3051,7 @@ mado_sqlite_store_iface_init (MadoRegistryStoreInterface *iface)
   iface->list_blocks = sqlite_list_blocks;
   iface->link_card = sqlite_link_card;
   iface->find_card_link = sqlite_find_card_link;
+  iface->find_card_link_by_hash = sqlite_find_card_link_by_hash;
   iface->set_ticket_range = sqlite_set_ticket_range;
   iface->issue_ticket = sqlite_issue_ticket;
   iface->get_ticket = sqlite_get_ticket;

@@ -96,6 +96,10 @@ t.eq((r.status, r.code()), (403, "api.session-other-terminal"),
 tamper_der, tamper_key = bench.identity_ee("auth-tampered")
 r, _ = Client(reg, "kiosk2").identity(tamper_der, tamper_key)
 t.eq(r.status, 403, "a tampered certificate opens no session")
+gen1_der, gen1_key = bench.identity_ee("auth-gen1")
+r, _ = Client(reg, "kiosk2").identity(gen1_der, gen1_key)
+t.eq((r.status, r.code()), (403, "identity.not-linked"),
+     "a valid card linked to nobody opens no session")
 
 # ---- certificates ------------------------------------------------------------------------------------
 r = kiosk.get("/v1/certificates/options")

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The identity benchmark: tests/bench/run-identity.sh [BUILD_DIR]
 # Verifications per second on one core with the test PKI (tests/pki/make-test-pki.sh): OpenSSL's
-# signature check alone, our chain check, chain + CRL, chain + CRL + OCSP against a real
-# `openssl ocsp` responder (in a private network namespace). Writes BUILD_DIR/bench/identity.json.
+# signature check alone, OpenSSL's d2i_X509 alone, our chain check, chain + CRL, chain + CRL + OCSP
+# against a real `openssl ocsp` responder (in a private network namespace), and the registry's
+# work per identity session (nonce, challenge signature, chain, CRL; RSA and ECDSA P-384). Writes BUILD_DIR/bench/identity.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -23,7 +24,9 @@ exec "$root/tests/harness/private-net.sh" bash -c '
     >"$work/ocsp.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do grep -qi "waiting for OCSP" "$work/ocsp.log" && break; sleep 0.05; done
-  taskset -c 0 "$build/tests/bench/bench-verify" "$work/trust" "$id/ee/auth-gen3.der" \
+  taskset -c 0 "$build/tests/bench/bench-verify" --key "$id/ee/auth-gen3.key.pem" \
+    --ec-cert "$id/ee/ecdsa-auth.der" --ec-key "$id/ee/ecdsa-auth.key.pem" \
+    "$work/trust" "$id/ee/auth-gen3.der" \
     "$id/crl/auth-gen3.crl" "http://127.0.0.1:$port/" | tee "$build/bench/identity.json"
   kill $pid
 '

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * libFuzzer target: certificate handling in app/identity — the verifier (parse, issuer choice by
- * key, validity, usage), the signature certificate's attributes, the card link, and a challenge
- * signature check — on arbitrary bytes as a DER certificate. The trust store holds one root made
- * at start (an RSA-2048 J-LIS-shaped root), so certificates that name it reach the signature path.
+ * key, validity, usage), the signature certificate's attributes, the card link (by d2i_X509 and
+ * by the strict parse), and a challenge signature check — on arbitrary bytes as a DER
+ * certificate; and the same bytes as a SubjectPublicKeyInfo (mado_spki_public_key). The trust store
+ * holds one root made at start (an RSA-2048 J-LIS-shaped root), so certificates that name it reach
+ * the signature path.
  */
 #include <openssl/x509v3.h>
 
 #include "mado-card-link.h"
+#include "mado-cert-parse.h"
 #include "mado-cert-verifier.h"
 #include "mado-jpki-attributes.h"
 
@@ -75,6 +78,21 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   char *link = mado_card_link_hash_der (der);
   sink += link != NULL ? strlen (link) : 0;
   g_free (link);
+
+  GBytes *kid = NULL, *serial = NULL;
+  if (mado_card_link_get_der (der, &kid, &serial))
+    {
+      sink += g_bytes_get_size (kid) + g_bytes_get_size (serial);
+      g_bytes_unref (kid);
+      g_bytes_unref (serial);
+    }
+
+  EVP_PKEY *key = mado_spki_public_key (data, size);
+  if (key != NULL)
+    {
+      sink += (gsize)EVP_PKEY_get_bits (key);
+      EVP_PKEY_free (key);
+    }
 
   g_autoptr (GBytes) message = g_bytes_new_static ("challenge", 9);
   g_autoptr (GBytes) signature = g_bytes_new (data, MIN (size, (size_t)256));

@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "mado-card-link.h"
 #include "mado-pg-store.h"
 #include "mado-registry-store.h"
 #include "mado-sqlite-store.h"
@@ -536,6 +537,36 @@ test_blocks (Fixture *f, gconstpointer data)
 
 /* ---- card links --------------------------------------------------------------------------- */
 
+/* find_card_link_by_hash: the person linked to the pair's hash, or NOT_FOUND (@expected NULL). */
+static void
+assert_link_by_hash (MadoRegistryStore *store, GBytes *kid, GBytes *serial, const char *expected)
+{
+  g_autofree char *hash = mado_card_link_hash_parts (kid, serial);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *found = mado_registry_store_find_card_link_by_hash (store, hash, &error);
+  if (expected == NULL)
+    {
+      g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+      g_assert_null (found);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, expected);
+
+  /* the same hash in capitals, cut short or lengthened is no link's */
+  g_autofree char *upper = g_ascii_strup (hash, -1);
+  g_autofree char *longer = g_strconcat (hash, "0", NULL);
+  hash[63] = '\0';
+  const char *wrong[] = { upper, hash, longer, "", "' OR 1=1 --" };
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_autofree char *none = mado_registry_store_find_card_link_by_hash (store, wrong[i], &error);
+      g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+      g_assert_null (none);
+      g_clear_error (&error);
+    }
+}
+
 static void
 test_card_links (Fixture *f, gconstpointer data)
 {
@@ -565,6 +596,9 @@ test_card_links (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, "0000000019");
   g_clear_pointer (&found, g_free);
+  assert_link_by_hash (f->store, k, s1, "0000000019");
+  assert_link_by_hash (f->store, k, s1_bare, "0000000019"); /* the same magnitude */
+  assert_link_by_hash (f->store, k, s2, NULL);
 
   /* Renewed: the new certificate replaces the old link. */
   g_assert_true (mado_registry_store_link_card (f->store, k, s2, "0000000019", 2, &error));
@@ -577,6 +611,8 @@ test_card_links (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, "0000000019");
   g_clear_pointer (&found, g_free);
+  assert_link_by_hash (f->store, k, s1, NULL);
+  assert_link_by_hash (f->store, k, s2, "0000000019");
 
   /* A certificate links one person. */
   g_assert_false (mado_registry_store_link_card (f->store, k, s2, "0000000035", 3, &error));
@@ -599,6 +635,8 @@ test_card_links (Fixture *f, gconstpointer data)
   found = mado_registry_store_find_card_link (f->store, k, s2, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, "0000000019");
+  assert_link_by_hash (f->store, k, s1, "0000000035");
+  assert_link_by_hash (f->store, k, s2, "0000000019");
 }
 
 /* ---- tickets ------------------------------------------------------------------------------ */
@@ -990,6 +1028,129 @@ test_idempotency (Fixture *f, gconstpointer data)
   g_free (after.response);
   g_assert_null (other.response);
   g_assert_null (cut.response);
+}
+
+typedef struct
+{
+  guint serial;
+  const char *key;
+} LateRequest;
+
+static gboolean
+ticket_then_record (MadoRegistryStore *store, gpointer data, GError **error)
+{
+  LateRequest *request = data;
+  g_autoptr (MadoQueueTicket) ticket
+      = make_ticket ("C", "2026-11-26T09:00:00+09:00", request->serial);
+
+  return mado_registry_store_issue_ticket (store, ticket, error)
+         && mado_registry_store_put_idempotent (store, "kiosk-a01", request->key, "digest", "{}",
+                                                now_seconds (), error);
+}
+
+/* The ticket's row and the idempotency record may reach the database only with the COMMIT
+ * (PostgreSQL sends them in its pipeline): whichever fails, the transaction fails with that
+ * write's own error and nothing of it stays — no ticket, no record, no number used. */
+static void
+test_tickets_late_writes (Fixture *f, gconstpointer data)
+{
+  LateRequest first = { 1, "late-1" };
+  LateRequest same_ticket = { 1, "late-2" };
+  LateRequest same_key = { 2, "late-1" };
+  LateRequest next = { 3, "late-3" };
+  g_autoptr (MadoIdempotentRecord) record = NULL;
+  g_autoptr (MadoQueueTicket) ticket = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (
+      mado_registry_store_run_in_transaction (f->store, ticket_then_record, &first, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (
+      mado_registry_store_run_in_transaction (f->store, ticket_then_record, &same_ticket, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (
+      mado_registry_store_get_idempotent (f->store, "kiosk-a01", "late-2", &record, &error));
+  g_assert_no_error (error);
+  g_assert_null (record);
+
+  g_assert_false (
+      mado_registry_store_run_in_transaction (f->store, ticket_then_record, &same_key, &error));
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_IDEMPOTENCY_CONFLICT);
+  g_clear_error (&error);
+  ticket = mado_registry_store_get_ticket (f->store, "k7q2m4x5a6b3c2d7e4f5aaaaac", &error);
+  g_assert_error (error, MADO_REGISTRY_ERROR, MADO_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_null (ticket);
+  g_clear_error (&error);
+
+  g_assert_true (
+      mado_registry_store_run_in_transaction (f->store, ticket_then_record, &next, &error));
+  g_assert_no_error (error);
+  ticket = mado_registry_store_get_ticket (f->store, "k7q2m4x5a6b3c2d7e4f5aaaaad", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ticket->number, ==, 2); /* the failed ones gave their numbers back */
+}
+
+static gboolean
+nothing (MadoRegistryStore *store, gpointer data, GError **error)
+{
+  (void)store;
+  (void)data;
+  (void)error;
+  return TRUE;
+}
+
+/* The round trips a PostgreSQL write costs: the BEGIN goes with the first statement, the
+ * deferred writes with the COMMIT. The API's ticket (replay check, numbering, ticket and record):
+ * three; a replay: two; a ticket alone: two; a transaction that ran nothing: none. */
+static void
+test_pg_round_trips (Fixture *f, gconstpointer data)
+{
+  gint64 now = now_seconds ();
+  TicketRequest warm = { "trip-0", "digest-0", 1, now, FALSE, NULL };
+  TicketRequest first = { "trip-1", "digest-1", 2, now, FALSE, NULL };
+  TicketRequest replay = { "trip-1", "digest-1", 3, now, FALSE, NULL };
+  g_autoptr (GError) error = NULL;
+  MadoPgStore *pg;
+  guint64 before;
+
+  if (pg_server == NULL)
+    {
+      g_test_skip ("PostgreSQL only");
+      return;
+    }
+  pg = MADO_PG_STORE (f->store);
+  /* Every statement prepared once first. */
+  g_assert_true (mado_registry_store_run_in_transaction (f->store, ticket_request, &warm, &error));
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-26T09:00:00+09:00", 10), ==, 2);
+  g_assert_no_error (error);
+
+  before = mado_pg_store_get_round_trips (pg);
+  g_assert_true (mado_registry_store_run_in_transaction (f->store, ticket_request, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (mado_pg_store_get_round_trips (pg) - before, ==, 3);
+  g_assert_nonnull (strstr (first.response, "\"number\":3"));
+
+  before = mado_pg_store_get_round_trips (pg);
+  g_assert_true (
+      mado_registry_store_run_in_transaction (f->store, ticket_request, &replay, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (mado_pg_store_get_round_trips (pg) - before, ==, 2);
+  g_assert_cmpstr (replay.response, ==, first.response);
+
+  before = mado_pg_store_get_round_trips (pg);
+  g_assert_cmpuint (issue (f->store, "A", "2026-11-26T09:00:00+09:00", 11), ==, 4);
+  g_assert_cmpuint (mado_pg_store_get_round_trips (pg) - before, ==, 2);
+
+  before = mado_pg_store_get_round_trips (pg);
+  g_assert_true (mado_registry_store_run_in_transaction (f->store, nothing, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (mado_pg_store_get_round_trips (pg) - before, ==, 0);
+
+  g_free (warm.response);
+  g_free (first.response);
+  g_free (replay.response);
 }
 
 /* ---- backup and restore ------------------------------------------------------------------- */
@@ -2456,6 +2617,7 @@ assert_operator (MadoRegistryStore *store, const char *login, gboolean present)
 static void
 test_pg_server_restart (Fixture *f, gconstpointer data)
 {
+  TicketRequest request = { "restart-2", "digest-r", 3, now_seconds (), FALSE, NULL };
   g_autoptr (MadoOperatorRecord) op = make_operator ("clerk.down");
   g_autoptr (MadoOperatorRecord) read = NULL;
   g_autoptr (GError) error = NULL;
@@ -2489,6 +2651,19 @@ test_pg_server_restart (Fixture *f, gconstpointer data)
   assert_operator (f->store, "clerk.before", TRUE);
   assert_operator (f->store, "clerk.down", FALSE);
   g_assert_cmpuint (issue (f->store, "A", "2026-11-26T09:01:00+09:00", 2), ==, 2);
+
+  /* After a restart, a transaction that only deferred a write (its BEGIN goes with it, then the
+   * COMMIT), and the API's ticket (replay check, numbering, ticket and record). */
+  pg_ctl ("restart");
+  g_assert_true (mado_registry_store_put_idempotent (f->store, "kiosk-a01", "restart-1", "d", "{}",
+                                                     now_seconds (), &error));
+  g_assert_no_error (error);
+  pg_ctl ("restart");
+  g_assert_true (
+      mado_registry_store_run_in_transaction (f->store, ticket_request, &request, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (request.response, "\"number\":3"));
+  g_free (request.response);
 }
 
 typedef struct
@@ -2965,6 +3140,7 @@ main (int argc, char **argv)
   ADD ("/registry/issuances", test_issuances);
   ADD ("/registry/issuances/concurrent", test_issuances_concurrent);
   ADD ("/registry/idempotency", test_idempotency);
+  ADD ("/registry/tickets/late-writes", test_tickets_late_writes);
   ADD ("/registry/backup-restore", test_backup_restore);
   g_test_add_func ("/registry/migrations/from-v3", test_migrations_from_v3);
   ADD ("/registry/terminals", test_terminals);
@@ -2984,6 +3160,7 @@ main (int argc, char **argv)
   ADD ("/registry/seal-registrations/concurrent", test_seal_registrations_concurrent);
   ADD ("/registry/pg/server-restart", test_pg_server_restart);
   ADD ("/registry/pg/transaction-interrupted", test_pg_transaction_interrupted);
+  ADD ("/registry/pg/round-trips", test_pg_round_trips);
   ADD ("/registry/sqlite/busy", test_sqlite_busy);
   ADD ("/registry/sqlite/statement-cache", test_sqlite_statement_cache);
 #undef ADD

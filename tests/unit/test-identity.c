@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * app/identity: the certificate verifier, trust store modes, challenges, the signature
- * certificate's attributes and the card link — on certificates made in-process (test-pki.c).
+ * app/identity: the certificate verifier, trust store modes, challenges, the subject public key
+ * taken without d2i_X509, the signature certificate's attributes and the card link — on
+ * certificates made in-process (test-pki.c).
  */
 #include <glib/gstdio.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "mado-card-link.h"
+#include "mado-cert-parse.h"
 #include "mado-challenge.h"
 #include "mado-identity-error.h"
 #include "mado-jpki-attributes.h"
@@ -556,6 +559,228 @@ test_ecdsa (void)
   g_assert_false (mado_signature_verify (der, msg, bad_sig));
 }
 
+/* ---- the subject public key, without d2i_X509 ------------------------------------------- */
+
+/* One DER element (short or two-byte long form lengths). */
+static void
+der_append (GByteArray *out, guint8 tag, const guint8 *content, gsize len)
+{
+  guint8 head[4] = { tag };
+  guint n = 1;
+  g_assert_cmpuint (len, <=, 0xffff);
+  if (len < 0x80)
+    head[n++] = (guint8)len;
+  else if (len < 0x100)
+    {
+      head[n++] = 0x81;
+      head[n++] = (guint8)len;
+    }
+  else
+    {
+      head[n++] = 0x82;
+      head[n++] = (guint8)(len >> 8);
+      head[n++] = (guint8)len;
+    }
+  g_byte_array_append (out, head, n);
+  g_byte_array_append (out, content, (guint)len);
+}
+
+typedef struct
+{
+  GBytes *n, *e;         /* the INTEGERs' content octets */
+  const char *params;    /* the AlgorithmIdentifier's parameters, whole (NULL: 05 00) */
+  gsize params_len;      /* 0 with params NULL: NULL; with params "": absent */
+  guint8 unused_bits;    /* of the BIT STRING */
+  gboolean extra_in_key; /* a third INTEGER in RSAPublicKey */
+  gboolean extra_after;  /* a byte after the SubjectPublicKeyInfo */
+} RsaSpki;
+
+static GBytes *
+rsa_spki (const RsaSpki *s)
+{
+  static const guint8 rsa_oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+  g_autoptr (GByteArray) alg = g_byte_array_new ();
+  der_append (alg, 0x06, rsa_oid, sizeof rsa_oid);
+  if (s->params == NULL)
+    g_byte_array_append (alg, (const guint8 *)"\x05\x00", 2);
+  else
+    g_byte_array_append (alg, (const guint8 *)s->params, (guint)s->params_len);
+  g_autoptr (GByteArray) ints = g_byte_array_new ();
+  der_append (ints, 0x02, g_bytes_get_data (s->n, NULL), g_bytes_get_size (s->n));
+  der_append (ints, 0x02, g_bytes_get_data (s->e, NULL), g_bytes_get_size (s->e));
+  if (s->extra_in_key)
+    der_append (ints, 0x02, (const guint8 *)"\x01", 1);
+  g_autoptr (GByteArray) bits = g_byte_array_new ();
+  g_byte_array_append (bits, &s->unused_bits, 1);
+  der_append (bits, 0x30, ints->data, ints->len);
+  g_autoptr (GByteArray) body = g_byte_array_new ();
+  der_append (body, 0x30, alg->data, alg->len);
+  der_append (body, 0x03, bits->data, bits->len);
+  GByteArray *out = g_byte_array_new ();
+  der_append (out, 0x30, body->data, body->len);
+  if (s->extra_after)
+    g_byte_array_append (out, (const guint8 *)"", 1);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static EVP_PKEY *
+spki_key (GBytes *spki)
+{
+  return mado_spki_public_key (g_bytes_get_data (spki, NULL), g_bytes_get_size (spki));
+}
+
+/* An INTEGER's content for @bn: big-endian, with a zero sign byte when the top bit is set. */
+static GBytes *
+integer_content (const char *param, EVP_PKEY *key)
+{
+  g_autoptr (BIGNUM) bn = NULL;
+  g_assert_cmpint (EVP_PKEY_get_bn_param (key, param, &bn), ==, 1);
+  int n = BN_num_bytes (bn);
+  guint8 *out = g_malloc0 ((gsize)n + 1);
+  BN_bn2bin (bn, out + 1);
+  gboolean pad = (out[1] & 0x80) != 0;
+  GBytes *all = g_bytes_new_take (out, (gsize)n + 1);
+  GBytes *content = g_bytes_new_from_bytes (all, pad ? 0 : 1, (gsize)n + (pad ? 1 : 0));
+  g_bytes_unref (all);
+  return content;
+}
+
+static GBytes *
+concat (const char *prefix, gsize prefix_len, GBytes *rest)
+{
+  GByteArray *out = g_byte_array_new ();
+  g_byte_array_append (out, (const guint8 *)prefix, (guint)prefix_len);
+  g_byte_array_append (out, g_bytes_get_data (rest, NULL), (guint)g_bytes_get_size (rest));
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+assert_refused (const RsaSpki *s)
+{
+  g_autoptr (GBytes) spki = rsa_spki (s);
+  g_autoptr (EVP_PKEY) key = spki_key (spki);
+  g_assert_null (key);
+}
+
+static void
+test_spki_public_key (void)
+{
+  /* From certificates: the key equals the one certified, RSA by the walk, EC by the decoders. */
+  struct
+  {
+    GBytes *der;
+    EVP_PKEY *key;
+    int type;
+  } certs[] = {
+    { make_auth (2), pki.ee_key, EVP_PKEY_RSA },
+    { make_ee ((TestCertSpec){ .issuer = pki.ec_root,
+                               .issuer_key = pki.ec_root_key,
+                               .key = pki.ec_key,
+                               .key_usage = "critical,digitalSignature" }),
+      pki.ec_key, EVP_PKEY_EC },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (certs); i++)
+    {
+      g_autoptr (MadoCertParsed) cert = mado_cert_parse_bytes (certs[i].der);
+      g_assert_nonnull (cert);
+      g_autoptr (EVP_PKEY) key = mado_spki_public_key (cert->spki, cert->spki_len);
+      g_assert_nonnull (key);
+      g_assert_cmpint (EVP_PKEY_get_base_id (key), ==, certs[i].type);
+      g_assert_cmpint (EVP_PKEY_eq (key, certs[i].key), ==, 1);
+      g_assert_cmpint (EVP_PKEY_get_bits (key), ==, EVP_PKEY_get_bits (certs[i].key));
+      /* the SPKI is the certified key's DER, and any cut of it is refused */
+      unsigned char *expected = NULL;
+      int expected_len = i2d_PUBKEY (certs[i].key, &expected);
+      g_assert_cmpmem (cert->spki, cert->spki_len, expected, expected_len);
+      OPENSSL_free (expected);
+      for (gsize cut = 0; cut < cert->spki_len; cut++)
+        g_assert_null (mado_spki_public_key (cert->spki, cut));
+      g_autofree guint8 *longer = g_malloc0 (cert->spki_len + 1);
+      memcpy (longer, cert->spki, cert->spki_len);
+      g_assert_null (mado_spki_public_key (longer, cert->spki_len + 1));
+      g_bytes_unref (certs[i].der);
+    }
+
+  /* Hand-made RSA keys: the well-formed one is the certified key; each defect is refused. */
+  g_autoptr (GBytes) n = integer_content (OSSL_PKEY_PARAM_RSA_N, pki.ee_key);
+  g_autoptr (GBytes) e = integer_content (OSSL_PKEY_PARAM_RSA_E, pki.ee_key);
+  g_assert_cmpuint (g_bytes_get_size (n), ==, 257); /* 2048 bits and the sign byte */
+  RsaSpki good = { .n = n, .e = e };
+  g_autoptr (GBytes) spki = rsa_spki (&good);
+  g_autoptr (EVP_PKEY) key = spki_key (spki);
+  g_assert_nonnull (key);
+  g_assert_cmpint (EVP_PKEY_eq (key, pki.ee_key), ==, 1);
+  RsaSpki absent = { .n = n, .e = e, .params = "", .params_len = 0 };
+  g_autoptr (GBytes) spki2 = rsa_spki (&absent);
+  g_autoptr (EVP_PKEY) key2 = spki_key (spki2);
+  g_assert_nonnull (key2); /* parameters absent: accepted, as OpenSSL does */
+  g_assert_cmpint (EVP_PKEY_eq (key2, pki.ee_key), ==, 1);
+
+  g_autoptr (GBytes) n_negative = g_bytes_new_from_bytes (n, 1, 256);
+  g_autoptr (GBytes) n_padded = concat ("\x00", 1, n);
+  g_autoptr (GBytes) e_padded = concat ("\x00", 1, e);
+  g_autoptr (GBytes) zero = g_bytes_new_static ("\x00", 1);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autofree guint8 *huge_data = g_malloc0 (2050);
+  huge_data[1] = 0x80; /* 2049 bytes of magnitude: past OpenSSL's 16384 bits */
+  g_autoptr (GBytes) huge = g_bytes_new (huge_data, 2050);
+  g_autoptr (GBytes) e_long = concat ("\x01", 1, n); /* an exponent longer than the modulus */
+  const RsaSpki bad[] = {
+    { .n = n_negative, .e = e },                               /* a negative modulus */
+    { .n = n_padded, .e = e },                                 /* a non-minimal modulus */
+    { .n = n, .e = e_padded },                                 /* a non-minimal exponent */
+    { .n = zero, .e = e },                                     /* a zero modulus */
+    { .n = n, .e = zero },                                     /* a zero exponent */
+    { .n = empty, .e = e },                                    /* an empty INTEGER */
+    { .n = huge, .e = e },                                     /* too large */
+    { .n = n, .e = e_long },                                   /* exponent longer than modulus */
+    { .n = n, .e = e, .params = "\x04\x00", .params_len = 2 }, /* parameters not NULL */
+    { .n = n, .e = e, .params = "\x05\x01\x00", .params_len = 3 },     /* a NULL with content */
+    { .n = n, .e = e, .params = "\x05\x00\x05\x00", .params_len = 4 }, /* two parameters */
+    { .n = n, .e = e, .unused_bits = 1 },     /* unused bits in the BIT STRING */
+    { .n = n, .e = e, .extra_in_key = TRUE }, /* a third INTEGER */
+    { .n = n, .e = e, .extra_after = TRUE },  /* bytes after the SPKI */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("malformed RSA SPKI %u", i);
+      assert_refused (&bad[i]);
+    }
+
+  /* Not DER at all. */
+  g_assert_null (mado_spki_public_key (NULL, 0));
+  g_assert_null (mado_spki_public_key ((const guint8 *)"\x30\x00", 2));
+  g_assert_null (mado_spki_public_key ((const guint8 *)"\x30\x80\x00\x00", 4));
+}
+
+/* The challenge signature uses that key: a certificate whose key was altered never verifies. */
+static void
+test_signature_altered_key (void)
+{
+  g_autoptr (GBytes) der = make_auth (2);
+  g_autoptr (GBytes) msg = g_bytes_new_static ("challenge", 9);
+  g_autoptr (GBytes) sig = sign_rsa (pki.ee_key, msg);
+  g_assert_true (mado_signature_verify (der, msg, sig));
+
+  g_autoptr (MadoCertParsed) cert = mado_cert_parse_bytes (der);
+  gsize at = (gsize)(cert->spki - (const guint8 *)g_bytes_get_data (der, NULL));
+  /* the modulus's sign byte: 30 82 01 22 | 30 0d <alg> | 03 82 01 0f 00 | 30 82 01 0a | 02 82 01 01
+   * 00 */
+  gsize sign_byte = at + 4 + 15 + 5 + 4 + 4;
+  g_assert_cmpuint (((const guint8 *)g_bytes_get_data (der, NULL))[sign_byte - 1], ==, 0x01);
+  g_assert_cmpuint (((const guint8 *)g_bytes_get_data (der, NULL))[sign_byte], ==, 0x00);
+  const gsize changes[] = { sign_byte + 100, sign_byte };
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+      copy[changes[i]] ^= 0x80; /* another modulus; then a negative one (a refused key) */
+      g_autoptr (GBytes) altered = g_bytes_new (copy, g_bytes_get_size (der));
+      g_assert_false (mado_signature_verify (altered, msg, sig));
+    }
+  g_autoptr (GBytes) garbage = g_bytes_new_static ("\x30\x03\x02\x01\x01", 5);
+  g_assert_false (mado_signature_verify (garbage, msg, sig));
+}
+
 static GBytes *
 make_sign_cert (const char *address)
 {
@@ -648,6 +873,17 @@ test_card_link (void)
 
   /* a root has no authority key identifier: no link */
   g_assert_null (mado_card_link_hash (pki.root[0]));
+
+  /* the same pair from DER by the strict parse (the registry's card-link writes) */
+  g_autoptr (GBytes) kid2 = NULL;
+  g_autoptr (GBytes) serial2 = NULL;
+  g_assert_true (mado_card_link_get_der (der, &kid2, &serial2));
+  g_assert_true (g_bytes_equal (kid2, kid));
+  g_assert_true (g_bytes_equal (serial2, serial));
+  g_autoptr (GBytes) root_der = test_pki_der (pki.root[0]);
+  g_autoptr (GBytes) garbage = g_bytes_new_static ("\x30\x00", 2);
+  g_assert_false (mado_card_link_get_der (root_der, &kid2, &serial2));
+  g_assert_false (mado_card_link_get_der (garbage, &kid2, &serial2));
 }
 
 static void
@@ -701,6 +937,8 @@ main (int argc, char **argv)
   g_test_add_func ("/identity/trust-store/production-mode", test_production_mode);
   g_test_add_func ("/identity/challenge", test_challenge);
   g_test_add_func ("/identity/ecdsa-p384", test_ecdsa);
+  g_test_add_func ("/identity/spki-public-key", test_spki_public_key);
+  g_test_add_func ("/identity/signature/altered-key", test_signature_altered_key);
   g_test_add_func ("/identity/sign-attributes", test_attributes);
   g_test_add_func ("/identity/card-link", test_card_link);
   g_test_add_func ("/identity/verify/async", test_async);
