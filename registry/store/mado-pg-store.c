@@ -1005,6 +1005,26 @@ pg_run_in_transaction (MadoRegistryStore *store, MadoRegistryStoreTxFunc func, g
   return tx_end (self, ok, error);
 }
 
+/* The first column of the row @sql selects with @key as $1 (new); NULL and NOT_FOUND (@what)
+ * when there is none. @doing names the read in an error. */
+static char *
+text_by_key (MadoPgStore *self, const char *sql, const char *key, const char *doing,
+             const char *what, GError **error)
+{
+  g_autoptr (PGresult) result = NULL;
+  Params p = { 0 };
+
+  p_text (&p, key);
+  lock (self);
+  result = query (self, sql, &p, doing, error);
+  unlock (self);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    return mado_store_not_found (what, error), NULL;
+  return g_strdup (value (result, 0, 0));
+}
+
 /* ---- persons and history ---------------------------------------------------------------- */
 
 static guint
@@ -1528,20 +1548,9 @@ pg_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes *ser
 static char *
 pg_find_card_link_by_hash (MadoRegistryStore *store, const char *link_hash, GError **error)
 {
-  MadoPgStore *self = MADO_PG_STORE (store);
-  g_autoptr (PGresult) result = NULL;
-  Params p = { 0 };
-
-  p_text (&p, link_hash);
-  lock (self);
-  result = query (self, "SELECT atena_number FROM card_links WHERE link_hash = $1", &p,
-                  "reading the card link", error);
-  unlock (self);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    return mado_store_not_found ("card link", error), NULL;
-  return g_strdup (value (result, 0, 0));
+  return text_by_key (MADO_PG_STORE (store),
+                      "SELECT atena_number FROM card_links WHERE link_hash = $1", link_hash,
+                      "reading the card link", "card link", error);
 }
 
 /* ---- queue tickets ---------------------------------------------------------------------- */
@@ -1669,20 +1678,10 @@ pg_issue_ticket (MadoRegistryStore *store, MadoQueueTicket *ticket, GError **err
 static MadoQueueTicket *
 pg_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **error)
 {
-  MadoPgStore *self = MADO_PG_STORE (store);
-  g_autoptr (PGresult) result = NULL;
-  Params p = { 0 };
-
-  p_text (&p, ticket_id);
-  lock (self);
-  result = query (self, "SELECT ticket_json FROM tickets WHERE ticket_id = $1", &p,
-                  "reading the ticket", error);
-  unlock (self);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    return mado_store_not_found ("ticket", error), NULL;
-  return mado_queue_ticket_new_from_data (value (result, 0, 0), -1, error);
+  g_autofree char *json
+      = text_by_key (MADO_PG_STORE (store), "SELECT ticket_json FROM tickets WHERE ticket_id = $1",
+                     ticket_id, "reading the ticket", "ticket", error);
+  return json != NULL ? mado_queue_ticket_new_from_data (json, -1, error) : NULL;
 }
 
 static gboolean
@@ -1776,12 +1775,8 @@ reserve_locked (MadoPgStore *self, const MadoIssuance *request, const char *pref
                 GError **error)
 {
   /* The request as JSON once; each copy sets its number and is read back (validated) from it. */
-  g_autoptr (JsonNode) node = mado_issuance_to_json (request);
+  g_autoptr (JsonNode) node = mado_store_reservation_json (request);
   JsonObject *object = json_node_get_object (node);
-  json_object_set_string_member (object, "status", "reserved");
-  json_object_remove_member (object, "printed_at");
-  json_object_remove_member (object, "voided_at");
-  json_object_remove_member (object, "void_reason");
   for (guint copy = 1; copy <= request->copies; copy++)
     {
       g_autoptr (PGresult) result = NULL;
@@ -2476,20 +2471,10 @@ pg_put_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft, GError 
 static MadoMoveDraft *
 pg_get_move_draft (MadoRegistryStore *store, const char *draft_id, GError **error)
 {
-  MadoPgStore *self = MADO_PG_STORE (store);
-  g_autoptr (PGresult) result = NULL;
-  Params p = { 0 };
-
-  p_text (&p, draft_id);
-  lock (self);
-  result = query (self, "SELECT draft_json FROM move_drafts WHERE draft_id = $1", &p,
-                  "reading the move draft", error);
-  unlock (self);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    return mado_store_not_found ("move draft", error), NULL;
-  return mado_move_draft_new_from_data (value (result, 0, 0), -1, error);
+  g_autofree char *json = text_by_key (MADO_PG_STORE (store),
+                                       "SELECT draft_json FROM move_drafts WHERE draft_id = $1",
+                                       draft_id, "reading the move draft", "move draft", error);
+  return json != NULL ? mado_move_draft_new_from_data (json, -1, error) : NULL;
 }
 
 static gboolean
@@ -2991,18 +2976,9 @@ pg_put_seal_registration (MadoRegistryStore *store, const MadoSealRegistration *
 static MadoSealRegistration *
 read_seal (MadoPgStore *self, const char *sql, const char *param, const char *what, GError **error)
 {
-  g_autoptr (PGresult) result = NULL;
-  Params p = { 0 };
-
-  p_text (&p, param);
-  lock (self);
-  result = query (self, sql, &p, "reading the seal registration", error);
-  unlock (self);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    return mado_store_not_found (what, error), NULL;
-  return mado_seal_registration_new_from_data (value (result, 0, 0), -1, error);
+  g_autofree char *json
+      = text_by_key (self, sql, param, "reading the seal registration", what, error);
+  return json != NULL ? mado_seal_registration_new_from_data (json, -1, error) : NULL;
 }
 
 static MadoSealRegistration *

@@ -728,6 +728,31 @@ sqlite_run_in_transaction (MadoRegistryStore *store, MadoRegistryStoreTxFunc fun
   return tx_end (self, ok, error);
 }
 
+/* The first column of the row @sql selects with @key as ?1 (new); NULL and NOT_FOUND (@what)
+ * when there is none. @doing names the read in an error. */
+static char *
+text_by_key (MadoSqliteStore *self, const char *sql, const char *key, const char *doing,
+             const char *what, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char *text = NULL;
+
+  lock (self);
+  stmt = prepare (self, sql, error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, key);
+      int row = step_row (self, stmt, doing, error);
+      if (row > 0)
+        text = g_strdup (column_text (stmt, 0));
+      else if (row == 0)
+        mado_store_not_found (what, error);
+    }
+  g_clear_pointer (&stmt, stmt_release);
+  unlock (self);
+  return text;
+}
+
 /* ---- persons and history ---------------------------------------------------------------- */
 
 static guint
@@ -1339,25 +1364,9 @@ sqlite_find_card_link (MadoRegistryStore *store, GBytes *key_identifier, GBytes 
 static char *
 sqlite_find_card_link_by_hash (MadoRegistryStore *store, const char *link_hash, GError **error)
 {
-  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  char *atena_number = NULL;
-  int row;
-
-  lock (self);
-  stmt = prepare (self, "SELECT atena_number FROM card_links WHERE link_hash = ?1", error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, link_hash);
-      row = step_row (self, stmt, "reading the card link", error);
-      if (row > 0)
-        atena_number = g_strdup (column_text (stmt, 0));
-      else if (row == 0)
-        mado_store_not_found ("card link", error);
-    }
-  g_clear_pointer (&stmt, stmt_release);
-  unlock (self);
-  return atena_number;
+  return text_by_key (MADO_SQLITE_STORE (store),
+                      "SELECT atena_number FROM card_links WHERE link_hash = ?1", link_hash,
+                      "reading the card link", "card link", error);
 }
 
 /* ---- queue tickets ---------------------------------------------------------------------- */
@@ -1497,27 +1506,10 @@ sqlite_issue_ticket (MadoRegistryStore *store, MadoQueueTicket *ticket, GError *
 static MadoQueueTicket *
 sqlite_get_ticket (MadoRegistryStore *store, const char *ticket_id, GError **error)
 {
-  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autofree char *json = NULL;
-  int row = -1;
-
-  lock (self);
-  stmt = prepare (self, "SELECT ticket_json FROM tickets WHERE ticket_id = ?1", error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, ticket_id);
-      row = step_row (self, stmt, "reading the ticket", error);
-      if (row > 0)
-        json = g_strdup (column_text (stmt, 0));
-      else if (row == 0)
-        mado_store_not_found ("ticket", error);
-    }
-  g_clear_pointer (&stmt, stmt_release);
-  unlock (self);
-  if (json == NULL)
-    return NULL;
-  return mado_queue_ticket_new_from_data (json, -1, error);
+  g_autofree char *json = text_by_key (MADO_SQLITE_STORE (store),
+                                       "SELECT ticket_json FROM tickets WHERE ticket_id = ?1",
+                                       ticket_id, "reading the ticket", "ticket", error);
+  return json != NULL ? mado_queue_ticket_new_from_data (json, -1, error) : NULL;
 }
 
 static gboolean
@@ -1622,12 +1614,8 @@ reserve_locked (MadoSqliteStore *self, const MadoIssuance *request, const char *
                 GPtrArray *out, GError **error)
 {
   /* The request as JSON once; each copy sets its number and is read back (validated) from it. */
-  g_autoptr (JsonNode) node = mado_issuance_to_json (request);
+  g_autoptr (JsonNode) node = mado_store_reservation_json (request);
   JsonObject *object = json_node_get_object (node);
-  json_object_set_string_member (object, "status", "reserved");
-  json_object_remove_member (object, "printed_at");
-  json_object_remove_member (object, "voided_at");
-  json_object_remove_member (object, "void_reason");
   for (guint copy = 1; copy <= request->copies; copy++)
     {
       g_autoptr (sqlite3_stmt) stmt = NULL;
@@ -2402,27 +2390,10 @@ sqlite_put_move_draft (MadoRegistryStore *store, const MadoMoveDraft *draft, GEr
 static MadoMoveDraft *
 sqlite_get_move_draft (MadoRegistryStore *store, const char *draft_id, GError **error)
 {
-  MadoSqliteStore *self = MADO_SQLITE_STORE (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autofree char *json = NULL;
-  int row;
-
-  lock (self);
-  stmt = prepare (self, "SELECT draft_json FROM move_drafts WHERE draft_id = ?1", error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, draft_id);
-      row = step_row (self, stmt, "reading the move draft", error);
-      if (row > 0)
-        json = g_strdup (column_text (stmt, 0));
-      else if (row == 0)
-        mado_store_not_found ("move draft", error);
-    }
-  g_clear_pointer (&stmt, stmt_release);
-  unlock (self);
-  if (json == NULL)
-    return NULL;
-  return mado_move_draft_new_from_data (json, -1, error);
+  g_autofree char *json = text_by_key (MADO_SQLITE_STORE (store),
+                                       "SELECT draft_json FROM move_drafts WHERE draft_id = ?1",
+                                       draft_id, "reading the move draft", "move draft", error);
+  return json != NULL ? mado_move_draft_new_from_data (json, -1, error) : NULL;
 }
 
 static gboolean
@@ -2922,26 +2893,9 @@ static MadoSealRegistration *
 read_seal (MadoSqliteStore *self, const char *sql, const char *param, const char *what,
            GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autofree char *json = NULL;
-  int row;
-
-  lock (self);
-  stmt = prepare (self, sql, error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, param);
-      row = step_row (self, stmt, "reading the seal registration", error);
-      if (row > 0)
-        json = g_strdup (column_text (stmt, 0));
-      else if (row == 0)
-        mado_store_not_found (what, error);
-    }
-  g_clear_pointer (&stmt, stmt_release);
-  unlock (self);
-  if (json == NULL)
-    return NULL;
-  return mado_seal_registration_new_from_data (json, -1, error);
+  g_autofree char *json
+      = text_by_key (self, sql, param, "reading the seal registration", what, error);
+  return json != NULL ? mado_seal_registration_new_from_data (json, -1, error) : NULL;
 }
 
 static MadoSealRegistration *

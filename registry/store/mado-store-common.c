@@ -400,3 +400,15 @@ mado_store_seal_conflict (GError **error)
                               "abolish it first)",
                               error);
 }
+
+JsonNode *
+mado_store_reservation_json (const MadoIssuance *request)
+{
+  JsonNode *node = mado_issuance_to_json (request);
+  JsonObject *object = json_node_get_object (node);
+  json_object_set_string_member (object, "status", "reserved");
+  json_object_remove_member (object, "printed_at");
+  json_object_remove_member (object, "voided_at");
+  json_object_remove_member (object, "void_reason");
+  return node;
+}

@@ -37,6 +37,9 @@ char *mado_store_ticket_day (const MadoQueueTicket *ticket, GError **error);
 /* The issuance's day, issuances.reserved_day: the date part of reserved_at (its first 10
  * characters, the local date as written); "" when it has none (new string). */
 char *mado_store_issuance_day (const MadoIssuance *issuance);
+/* @request as the JSON of one reserved copy, before its number: status `reserved`, nothing printed
+ * or voided (new). Each copy sets `issue_number` and `copy` and reads it back, validated. */
+JsonNode *mado_store_reservation_json (const MadoIssuance *request);
 
 /* ---- schema 4: the argument checks both backends make the same way ---- */
 
